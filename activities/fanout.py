@@ -1,0 +1,71 @@
+"""Starting appraisal workflows through the client, a page at a time.
+
+Measured on this kind of machine, client starts get a whole period running 5-7x faster
+than child workflows (see the architecture guide). Deterministic workflow ids make a
+retried page harmless: an id that already runs is counted, not started twice.
+"""
+
+import asyncio
+import contextlib
+
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from domain.appraisal import AppraisalState
+from domain.organisation import RosterMember
+from workflows.appraisal import AppraisalWorkflow
+from workflows.contracts import ActivityNames, AppraisalInput, StartAppraisals
+from workflows.ids import appraisal_workflow_id
+from workflows.search import AGENCY, STAGE
+
+
+class FanoutActivities:
+    def __init__(self, client: Client, task_queue: str, concurrency: int = 20) -> None:
+        self._client = client
+        self._task_queue = task_queue
+        self._concurrency = concurrency
+
+    @activity.defn(name=ActivityNames.START_APPRAISALS)
+    async def start_appraisals(self, request: StartAppraisals) -> int:
+        """Start one appraisal per member; returns how many now run (new or already)."""
+        limit = asyncio.Semaphore(self._concurrency)
+
+        async def start(member: RosterMember) -> None:
+            async with limit:
+                await self._start_one(request, member)
+                activity.heartbeat()
+
+        await asyncio.gather(*(start(member) for member in request.members))
+        return len(request.members)
+
+    async def _start_one(self, request: StartAppraisals, member: RosterMember) -> None:
+        state = AppraisalState(
+            period_id=request.period_id,
+            nip=member.nip,
+            agency_code=member.agency_code,
+            unit_code=member.unit_code,
+            supervisor_nip=member.supervisor_nip,
+        )
+        # An id that already runs means a retried page: the appraisal is counted, not forked.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self._client.start_workflow(
+                AppraisalWorkflow.run,
+                AppraisalInput(state=state, schedule=request.schedule),
+                id=appraisal_workflow_id(request.period_id, member.nip),
+                task_queue=self._task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(STAGE, state.stage.value),
+                        SearchAttributePair(AGENCY, member.agency_code),
+                    ]
+                ),
+            )

@@ -1,0 +1,91 @@
+"""Activities that persist workflow state: projections plus their audit events."""
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from persistence.repositories import appraisals, audit, organisation, periods
+from persistence.repositories.audit import AuditRecord
+from workflows.contracts import (
+    ActivityNames,
+    AppraisalChange,
+    PeriodProgress,
+    RegisterPeriod,
+    RosterPage,
+    RosterPageRequest,
+)
+
+
+class RecordActivities:
+    """Bound to a session factory at worker start-up."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    @activity.defn(name=ActivityNames.RECORD_APPRAISAL_CHANGE)
+    async def record_appraisal_change(self, change: AppraisalChange) -> bool:
+        """Write the projection and its audit event together; True when anything was new."""
+        state = change.state
+        async with self._sessionmaker.begin() as session:
+            saved = await appraisals.save_state(
+                session, workflow_id=change.workflow_id, state=state, at=change.at
+            )
+            audited = await audit.append_event(
+                session,
+                AuditRecord(
+                    event_key=f"{change.workflow_id}/v{state.version}",
+                    at=change.at,
+                    actor=change.actor,
+                    actor_role=change.actor_role,
+                    action=change.action,
+                    subject_type="appraisal",
+                    subject_id=f"{state.period_id}/{state.nip}",
+                    period_id=state.period_id,
+                    workflow_id=change.workflow_id,
+                    request_id=change.request_id,
+                    before=change.before,
+                    after=change.after,
+                ),
+            )
+        return saved or audited
+
+    @activity.defn(name=ActivityNames.REGISTER_PERIOD)
+    async def register_period(self, request: RegisterPeriod) -> bool:
+        async with self._sessionmaker.begin() as session:
+            created = await periods.register_period(
+                session, request.period, created_by=request.started_by
+            )
+            await audit.append_event(
+                session,
+                AuditRecord(
+                    event_key=f"{request.workflow_id}/registered",
+                    at=request.at,
+                    actor=request.started_by,
+                    actor_role="hr_admin",
+                    action="period.started",
+                    subject_type="period",
+                    subject_id=request.period.period_id,
+                    period_id=request.period.period_id,
+                    workflow_id=request.workflow_id,
+                    request_id=request.request_id,
+                    after=request.period.model_dump(mode="json"),
+                ),
+            )
+        return created
+
+    @activity.defn(name=ActivityNames.RECORD_PERIOD_PROGRESS)
+    async def record_period_progress(self, progress: PeriodProgress) -> None:
+        async with self._sessionmaker.begin() as session:
+            await periods.record_progress(
+                session,
+                progress.period_id,
+                status=progress.status,
+                employees_started=progress.employees_started,
+            )
+
+    @activity.defn(name=ActivityNames.LOAD_ROSTER_PAGE)
+    async def load_roster_page(self, request: RosterPageRequest) -> RosterPage:
+        async with self._sessionmaker() as session:
+            members = await organisation.active_roster_page(
+                session, after_nip=request.after_nip, limit=request.limit
+            )
+        return RosterPage(members=members)

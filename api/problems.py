@@ -1,0 +1,99 @@
+"""RFC 9457 problem details: every error a client can cause answers
+``application/problem+json`` with a stable ``type`` per kind of error."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+# type slug -> (status, Indonesian title, English title)
+PROBLEM_KINDS: dict[str, tuple[int, str, str]] = {
+    "unauthenticated": (401, "Autentikasi diperlukan", "Authentication required"),
+    "forbidden": (403, "Tidak berwenang", "Not permitted"),
+    "not-found": (404, "Tidak ditemukan", "Not found"),
+    "method-not-allowed": (405, "Metode tidak diizinkan", "Method not allowed"),
+    "wrong-state": (409, "Tidak dapat dilakukan pada tahap ini", "Not possible at this stage"),
+    "already-exists": (409, "Sudah ada", "Already exists"),
+    "validation-error": (422, "Data tidak valid", "Invalid data"),
+    "service-unavailable": (
+        503,
+        "Layanan sementara tidak tersedia",
+        "Service temporarily unavailable",
+    ),
+    "internal-error": (500, "Kesalahan internal", "Internal error"),
+}
+
+
+def problem_type_uri(kind: str) -> str:
+    return f"/problems/{kind}"
+
+
+def _english(request: Request) -> bool:
+    return request.headers.get("accept-language", "").lower().startswith("en")
+
+
+class Problem(Exception):
+    """Raise from a route to answer with a problem document."""
+
+    def __init__(self, kind: str, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.extensions = extensions
+
+
+def problem_response(request: Request, kind: str, detail: str, **extensions: Any) -> JSONResponse:
+    status, title_id, title_en = PROBLEM_KINDS[kind]
+    body = {
+        "type": problem_type_uri(kind),
+        "title": title_en if _english(request) else title_id,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **extensions,
+    }
+    request_id = getattr(request.state, "request_id", None)
+    if request_id:
+        body["request_id"] = request_id
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_STATUS_KINDS = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(request, exc.kind, exc.detail, **exc.extensions)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(part) for part in error.get("loc", ())),
+                "message": error.get("msg", ""),
+            }
+            for error in exc.errors()
+        ]
+        return problem_response(
+            request, "validation-error", "Periksa kembali isian yang ditandai", errors=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = _STATUS_KINDS.get(exc.status_code, "validation-error")
+        return problem_response(request, kind, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(request, "internal-error", "Terjadi kesalahan; coba lagi nanti")

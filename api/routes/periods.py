@@ -1,0 +1,85 @@
+"""Appraisal periods: HR opens one for every active employee at once."""
+
+from fastapi import APIRouter, Response, status
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from api.access import actor_agency, require_role
+from api.deps import Context, CurrentActor, RequestId, Session
+from api.problems import Problem
+from api.schemas import PeriodStarted, PeriodView
+from api.temporal_errors import problem_from_rpc
+from domain.roles import Role
+from domain.schedule import Period
+from domain.stages import Stage
+from persistence.repositories import appraisals, organisation, periods
+from workflows.contracts import CycleInput
+from workflows.cycle import CycleWorkflow
+from workflows.ids import cycle_workflow_id
+
+router = APIRouter(prefix="/periods", tags=["periods"])
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={403: {}, 409: {"description": "Period already started or no employees"}},
+)
+async def start_period(
+    period: Period,
+    actor: CurrentActor,
+    ctx: Context,
+    session: Session,
+    response: Response,
+    request_id: RequestId,
+) -> PeriodStarted:
+    """Open a period: one appraisal workflow per active employee (HR only)."""
+    require_role(actor, Role.HR_ADMIN)
+    if await organisation.count_active(session) == 0:
+        raise Problem("wrong-state", "Belum ada pegawai aktif; impor organisasi terlebih dahulu")
+    workflow_id = cycle_workflow_id(period.period_id)
+    try:
+        await ctx.temporal.start_workflow(
+            CycleWorkflow.run,
+            CycleInput(period=period, started_by=actor.subject, request_id=request_id),
+            id=workflow_id,
+            task_queue=ctx.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+    except WorkflowAlreadyStartedError as error:
+        raise Problem(
+            "already-exists",
+            f"Periode {period.period_id} sudah dimulai; tidak ada yang dimulai ulang",
+            period_id=period.period_id,
+        ) from error
+    except RPCError as error:
+        raise problem_from_rpc(error, not_found="Namespace Temporal tidak ditemukan") from error
+    response.headers["Location"] = f"/periods/{period.period_id}"
+    return PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
+
+
+@router.get("/{period_id}", responses={403: {}, 404: {}})
+async def get_period(period_id: str, actor: CurrentActor, session: Session) -> PeriodView:
+    """Counts per stage (HR and auditor: all; tim penilai: their own agency)."""
+    require_role(actor, Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI)
+    period = await periods.get_period(session, period_id)
+    if period is None:
+        raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
+    agency = None
+    if not (actor.has(Role.HR_ADMIN) or actor.has(Role.AUDITOR)):
+        agency = await actor_agency(session, actor)
+        if agency is None:
+            raise Problem("forbidden", "Tim penilai tanpa OPD tidak dapat melihat periode")
+    counts = await appraisals.count_by_stage(session, period_id, agency_code=agency)
+    return PeriodView(
+        period_id=period.id,
+        name=period.name,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        status=period.status,
+        employees_started=period.employees_started,
+        total=sum(counts.values()),
+        stages={stage: counts.get(stage.value, 0) for stage in Stage},
+    )

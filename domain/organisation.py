@@ -1,0 +1,237 @@
+"""The organisation as imported from BKPSDM: agencies (OPD), units and employees.
+
+Import is all-or-nothing: ``validate_roster`` reports every bad row (with its row number)
+so HR can fix the spreadsheet in one pass, and nothing is written when any row is bad.
+"""
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.nip import NipError, parse_nip
+
+
+class EmploymentType(StrEnum):
+    PNS = "PNS"  # pegawai negeri sipil (permanent civil servant)
+    PPPK = "PPPK"  # contract civil servant
+
+
+class EmployeeRecord(BaseModel):
+    """One validated roster row."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nip: str
+    name: str
+    position: str
+    grade: str = Field(description="Pangkat/golongan, e.g. 'Penata Muda (III/a)'.")
+    employment_type: EmploymentType = EmploymentType.PNS
+    agency_code: str
+    agency_name: str
+    unit_code: str
+    unit_name: str
+    supervisor_nip: str | None
+    is_tim_penilai: bool = False
+    is_hr_admin: bool = False
+    is_auditor: bool = False
+    active: bool = True
+
+
+class RosterMember(BaseModel):
+    """What a cycle needs to start one employee's appraisal."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nip: str
+    agency_code: str
+    unit_code: str
+    supervisor_nip: str | None
+
+
+class RowError(BaseModel):
+    """What is wrong with one row. ``row`` counts like a spreadsheet (header is row 1)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    column: str | None
+    message: str
+
+
+class RosterValidation(BaseModel):
+    """The outcome of validating a whole roster."""
+
+    records: list[EmployeeRecord]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+REQUIRED_COLUMNS = (
+    "nip",
+    "nama",
+    "jabatan",
+    "pangkat_golongan",
+    "kode_opd",
+    "nama_opd",
+    "kode_unit",
+    "nama_unit",
+    "nip_atasan",
+)
+OPTIONAL_COLUMNS = ("jenis_pegawai", "tim_penilai", "hr_admin", "auditor", "aktif")
+_TRUE = {"1", "ya", "y", "true", "yes", "x"}
+_FALSE = {"", "0", "tidak", "t", "false", "no", "n"}
+MAX_CELL_LENGTH = 500
+
+
+class _RowProblem(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _flag(row: Mapping[str, str], column: str, default: bool) -> bool:
+    raw = (row.get(column) or "").strip().lower()
+    if column not in row or (raw == "" and default):
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise _RowProblem(column, f"nilai '{raw[:20]}' bukan ya/tidak")
+
+
+def _text(row: Mapping[str, str], column: str, *, required: bool = True) -> str:
+    value = (row.get(column) or "").strip()
+    if required and not value:
+        raise _RowProblem(column, "wajib diisi")
+    if len(value) > MAX_CELL_LENGTH:
+        raise _RowProblem(column, f"lebih dari {MAX_CELL_LENGTH} karakter")
+    if value[:1] in ("=", "+", "@") and column != "nip_atasan":
+        raise _RowProblem(column, "berisi rumus spreadsheet; isi nilainya saja")
+    return value
+
+
+def _parse_row(row: Mapping[str, str]) -> EmployeeRecord:
+    try:
+        nip = parse_nip(_text(row, "nip"))
+    except NipError as exc:
+        raise _RowProblem("nip", str(exc)) from exc
+    supervisor_raw = _text(row, "nip_atasan", required=False)
+    supervisor: str | None = None
+    if supervisor_raw:
+        try:
+            supervisor = parse_nip(supervisor_raw)
+        except NipError as exc:
+            raise _RowProblem("nip_atasan", str(exc)) from exc
+        if supervisor == nip:
+            raise _RowProblem("nip_atasan", "pegawai tidak boleh menjadi atasannya sendiri")
+    kind_raw = _text(row, "jenis_pegawai", required=False).upper() or "PNS"
+    try:
+        kind = EmploymentType(kind_raw)
+    except ValueError as exc:
+        raise _RowProblem("jenis_pegawai", "harus PNS atau PPPK") from exc
+    return EmployeeRecord(
+        nip=nip,
+        name=_text(row, "nama"),
+        position=_text(row, "jabatan"),
+        grade=_text(row, "pangkat_golongan"),
+        employment_type=kind,
+        agency_code=_text(row, "kode_opd"),
+        agency_name=_text(row, "nama_opd"),
+        unit_code=_text(row, "kode_unit"),
+        unit_name=_text(row, "nama_unit"),
+        supervisor_nip=supervisor,
+        is_tim_penilai=_flag(row, "tim_penilai", False),
+        is_hr_admin=_flag(row, "hr_admin", False),
+        is_auditor=_flag(row, "auditor", False),
+        active=_flag(row, "aktif", True),
+    )
+
+
+def _find_cycles(supervisors: Mapping[str, str | None]) -> set[str]:
+    """NIPs that sit on a supervisor cycle (A reports to B reports to A)."""
+    on_cycle: set[str] = set()
+    settled: set[str] = set()
+    for start in supervisors:
+        path: list[str] = []
+        seen_in_path: set[str] = set()
+        current: str | None = start
+        while current is not None and current not in settled and current not in seen_in_path:
+            path.append(current)
+            seen_in_path.add(current)
+            current = supervisors.get(current)
+        if current is not None and current in seen_in_path:
+            on_cycle.update(path[path.index(current) :])
+        settled.update(path)
+    return on_cycle
+
+
+def validate_roster(
+    header: Iterable[str],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    known_supervisors: frozenset[str] = frozenset(),
+) -> RosterValidation:
+    """Validate every row; collect all errors instead of stopping at the first.
+
+    ``known_supervisors`` are NIPs already in the database, so a file may update part of
+    an organisation whose top sits outside it.
+    """
+    columns = {column.strip().lower() for column in header}
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        return RosterValidation(
+            records=[],
+            errors=[
+                RowError(row=1, column=column, message="kolom wajib tidak ada")
+                for column in missing
+            ],
+        )
+
+    errors: list[RowError] = []
+    records: list[EmployeeRecord] = []
+    row_of: dict[str, int] = {}
+    for index, row in enumerate(rows, start=2):
+        try:
+            record = _parse_row(row)
+        except _RowProblem as problem:
+            errors.append(RowError(row=index, column=problem.column, message=problem.message))
+            continue
+        if record.nip in row_of:
+            errors.append(
+                RowError(
+                    row=index,
+                    column="nip",
+                    message=f"NIP ganda; sudah ada di baris {row_of[record.nip]}",
+                )
+            )
+            continue
+        row_of[record.nip] = index
+        records.append(record)
+
+    supervisors = {record.nip: record.supervisor_nip for record in records}
+    for record in records:
+        supervisor = record.supervisor_nip
+        if supervisor and supervisor not in supervisors and supervisor not in known_supervisors:
+            errors.append(
+                RowError(
+                    row=row_of[record.nip],
+                    column="nip_atasan",
+                    message="atasan tidak ditemukan di berkas maupun di basis data",
+                )
+            )
+    for nip in sorted(_find_cycles(supervisors), key=row_of.__getitem__):
+        errors.append(
+            RowError(
+                row=row_of[nip],
+                column="nip_atasan",
+                message="rantai atasan membentuk lingkaran (siklus)",
+            )
+        )
+    errors.sort(key=lambda error: (error.row, error.column or ""))
+    return RosterValidation(records=[] if errors else records, errors=errors)

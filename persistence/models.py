@@ -1,0 +1,137 @@
+"""Tables. The organisation is imported; periods and appraisals are projections written by
+activities from workflow state; ``audit_event`` is append-only (a trigger refuses UPDATE
+and DELETE, see the first migration)."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSONB}  # noqa: RUF012
+
+
+class Agency(Base):
+    """An OPD (organisasi perangkat daerah), e.g. Dinas Kesehatan."""
+
+    __tablename__ = "agency"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Unit(Base):
+    """A work unit inside an agency; the distribution rule applies per unit."""
+
+    __tablename__ = "unit"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Employee(Base):
+    """An ASN. ``supervisor_nip`` makes the tree that escalation climbs."""
+
+    __tablename__ = "employee"
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    grade: Mapped[str] = mapped_column(String(100))
+    employment_type: Mapped[str] = mapped_column(String(8))
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"), index=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    supervisor_nip: Mapped[str | None] = mapped_column(String(18), index=True)
+    is_tim_penilai: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_hr_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_auditor: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class Period(Base):
+    """An appraisal period as HR created it, and how far its fan-out has got."""
+
+    __tablename__ = "period"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    schedule: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="starting")
+    employees_started: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Appraisal(Base):
+    """Read model of one employee's appraisal, written only by workflow activities.
+
+    ``version`` comes from the workflow state: an upsert only wins when its version is
+    newer, so a retried or late activity can never move the projection backwards.
+    """
+
+    __tablename__ = "appraisal"
+    period_id: Mapped[str] = mapped_column(ForeignKey("period.id"), primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(40))
+    unit_code: Mapped[str] = mapped_column(String(40))
+    supervisor_nip: Mapped[str | None] = mapped_column(String(18))
+    stage: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict[str, Any]]
+    workflow_id: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_appraisal_period_stage", "period_id", "stage"),
+        Index("ix_appraisal_period_agency_unit", "period_id", "agency_code", "unit_code"),
+        Index("ix_appraisal_period_supervisor", "period_id", "supervisor_nip"),
+    )
+
+
+class AuditEvent(Base):
+    """Who did what to whom, when. ``event_key`` makes writes idempotent across retries."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    event_key: Mapped[str] = mapped_column(String(200), unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    actor_role: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(120))
+    period_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    workflow_id: Mapped[str | None] = mapped_column(String(120))
+    request_id: Mapped[str | None] = mapped_column(String(100))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)

@@ -1,0 +1,58 @@
+"""The appraisal read model: one row per employee per period, kept by activities."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.appraisal import AppraisalState
+from persistence.models import Appraisal
+
+
+async def save_state(
+    session: AsyncSession, *, workflow_id: str, state: AppraisalState, at: datetime
+) -> bool:
+    """Upsert the projection if ``state`` is newer than what is stored; True when written.
+
+    Comparing versions makes the write idempotent and order-proof: a retry or a late,
+    older write changes nothing.
+    """
+    values: dict[str, Any] = {
+        "period_id": state.period_id,
+        "nip": state.nip,
+        "agency_code": state.agency_code,
+        "unit_code": state.unit_code,
+        "supervisor_nip": state.supervisor_nip,
+        "stage": state.stage.value,
+        "version": state.version,
+        "state": state.model_dump(mode="json"),
+        "workflow_id": workflow_id,
+        "updated_at": at,
+    }
+    statement = insert(Appraisal).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Appraisal.period_id, Appraisal.nip],
+        set_={key: statement.excluded[key] for key in values if key not in ("period_id", "nip")},
+        where=Appraisal.version < statement.excluded.version,
+    ).returning(Appraisal.version)
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def get_appraisal(session: AsyncSession, period_id: str, nip: str) -> Appraisal | None:
+    return await session.get(Appraisal, (period_id, nip))
+
+
+async def count_by_stage(
+    session: AsyncSession, period_id: str, *, agency_code: str | None = None
+) -> dict[str, int]:
+    query = (
+        select(Appraisal.stage, func.count())
+        .where(Appraisal.period_id == period_id)
+        .group_by(Appraisal.stage)
+    )
+    if agency_code is not None:
+        query = query.where(Appraisal.agency_code == agency_code)
+    rows = await session.execute(query)
+    return {stage: count for stage, count in rows.all()}

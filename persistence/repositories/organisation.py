@@ -1,0 +1,139 @@
+"""Reads and writes of the organisation (agencies, units, employees)."""
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.organisation import EmployeeRecord, RosterMember
+from persistence.models import Agency, Employee, Unit
+
+_EMPLOYEE_FIELDS = (
+    "name",
+    "position",
+    "grade",
+    "employment_type",
+    "agency_code",
+    "unit_code",
+    "supervisor_nip",
+    "is_tim_penilai",
+    "is_hr_admin",
+    "is_auditor",
+    "active",
+)
+
+
+class ImportSummary(BaseModel):
+    """What an import changed: re-importing the same file reports only ``unchanged``."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _employee_values(record: EmployeeRecord) -> dict[str, object]:
+    values = record.model_dump(include=set(_EMPLOYEE_FIELDS))
+    values["employment_type"] = record.employment_type.value
+    return values
+
+
+async def known_nips(session: AsyncSession) -> frozenset[str]:
+    return frozenset((await session.scalars(select(Employee.nip))).all())
+
+
+async def upsert_roster(session: AsyncSession, records: Sequence[EmployeeRecord]) -> ImportSummary:
+    """Insert new employees, update changed ones, leave identical ones untouched."""
+    agencies = {record.agency_code: record.agency_name for record in records}
+    units = {record.unit_code: (record.agency_code, record.unit_name) for record in records}
+    for code, name in agencies.items():
+        statement = insert(Agency).values(code=code, name=name)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Agency.code],
+                set_={"name": statement.excluded.name},
+                where=Agency.name != statement.excluded.name,
+            )
+        )
+    for code, (agency_code, name) in units.items():
+        statement = insert(Unit).values(code=code, agency_code=agency_code, name=name)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Unit.code],
+                set_={
+                    "name": statement.excluded.name,
+                    "agency_code": statement.excluded.agency_code,
+                },
+                where=(Unit.name != statement.excluded.name)
+                | (Unit.agency_code != statement.excluded.agency_code),
+            )
+        )
+
+    nips = [record.nip for record in records]
+    existing = {
+        employee.nip: employee
+        for employee in (
+            await session.scalars(select(Employee).where(Employee.nip.in_(nips)))
+        ).all()
+    }
+    summary = ImportSummary()
+    for record in records:
+        values = _employee_values(record)
+        current = existing.get(record.nip)
+        if current is None:
+            session.add(Employee(nip=record.nip, **values))
+            summary.created += 1
+        elif any(getattr(current, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(current, field, value)
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    await session.flush()
+    return summary
+
+
+async def active_roster_page(
+    session: AsyncSession, *, after_nip: str | None, limit: int
+) -> list[RosterMember]:
+    """Active employees ordered by NIP, keyset-paged so a retried page is the same page."""
+    query = (
+        select(Employee.nip, Employee.agency_code, Employee.unit_code, Employee.supervisor_nip)
+        .where(Employee.active.is_(True))
+        .order_by(Employee.nip)
+        .limit(limit)
+    )
+    if after_nip is not None:
+        query = query.where(Employee.nip > after_nip)
+    rows = (await session.execute(query)).all()
+    return [
+        RosterMember(
+            nip=row.nip,
+            agency_code=row.agency_code,
+            unit_code=row.unit_code,
+            supervisor_nip=row.supervisor_nip,
+        )
+        for row in rows
+    ]
+
+
+async def count_active(session: AsyncSession) -> int:
+    return int(
+        await session.scalar(select(func.count()).select_from(Employee).where(Employee.active)) or 0
+    )
+
+
+async def get_employee(session: AsyncSession, nip: str) -> Employee | None:
+    return await session.get(Employee, nip)
+
+
+async def has_subordinates(session: AsyncSession, nip: str) -> bool:
+    query = select(Employee.nip).where(Employee.supervisor_nip == nip, Employee.active).limit(1)
+    return (await session.scalar(query)) is not None
+
+
+async def list_employees(session: AsyncSession) -> list[Employee]:
+    """Every active employee; for small organisations and dev tooling, not for paging."""
+    query = select(Employee).where(Employee.active).order_by(Employee.nip)
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,1 @@
+"""Composition root: settings, worker assembly, the embedded dev stack and the CLI."""

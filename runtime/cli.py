@@ -1,0 +1,135 @@
+"""The ``kinerja`` command: dev stack, worker, API, migrations and organisation import."""
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from persistence.db import create_engine, create_sessionmaker
+from persistence.migrate import upgrade_to_head
+from runtime.logs import configure_logging
+from runtime.settings import Settings
+
+app = typer.Typer(
+    help="Kinerja: siklus pengelolaan kinerja ASN di atas Temporal.", no_args_is_help=True
+)
+console = Console()
+
+
+def _database_url(settings: Settings) -> str:
+    if not settings.database_url:
+        raise typer.BadParameter("Set DATABASE_URL (or use 'kinerja dev', which starts one)")
+    return settings.database_url
+
+
+@app.command()
+def dev() -> None:
+    """Run everything on this machine: embedded PostgreSQL and Temporal unless
+    DATABASE_URL / TEMPORAL_ADDRESS are set, migrations, demo data, worker and API."""
+    from runtime.dev import run_dev_stack
+
+    configure_logging()
+    asyncio.run(run_dev_stack(Settings(dev_mode=True)))
+
+
+@app.command()
+def worker() -> None:
+    """Run a Temporal worker (workflows and activities)."""
+    from runtime.assembly import connect_temporal, run_worker
+
+    configure_logging()
+    settings = Settings()
+
+    async def main() -> None:
+        engine = create_engine(_database_url(settings))
+        client = await connect_temporal(settings)
+        try:
+            await run_worker(settings, client, create_sessionmaker(engine))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+@app.command()
+def api() -> None:
+    """Serve the HTTP API (uvicorn)."""
+    from runtime.assembly import build_api_context, connect_temporal, serve_api
+
+    configure_logging()
+    settings = Settings()
+
+    async def main() -> None:
+        engine = create_engine(_database_url(settings))
+        client = await connect_temporal(settings)
+        try:
+            await serve_api(
+                settings, build_api_context(settings, client, create_sessionmaker(engine))
+            )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the newest version."""
+    settings = Settings()
+
+    async def main() -> None:
+        engine = create_engine(_database_url(settings))
+        try:
+            await upgrade_to_head(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+    console.print("[green]Skema basis data mutakhir.[/green]")
+
+
+@app.command("import-org")
+def import_org(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV atau XLSX")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate only; write nothing")
+    ] = False,
+) -> None:
+    """Import the organisation (agencies, units, employees) from CSV or XLSX.
+
+    Every row is validated first; if any row is bad, nothing is imported."""
+    from runtime.org_files import RosterFileError
+    from runtime.org_import import import_roster
+
+    settings = Settings()
+
+    async def main() -> None:
+        engine = create_engine(_database_url(settings))
+        try:
+            report = await import_roster(create_sessionmaker(engine), file, dry_run=dry_run)
+        finally:
+            await engine.dispose()
+        if report.errors:
+            table = Table(
+                "Baris", "Kolom", "Kesalahan", title="Impor dibatalkan: tidak ada yang disimpan"
+            )
+            for error in report.errors:
+                table.add_row(str(error.row), error.column or "-", error.message)
+            console.print(table)
+            raise typer.Exit(code=1)
+        summary = report.summary
+        assert summary is not None
+        verb = "Akan" if dry_run else "Selesai:"
+        console.print(
+            f"[green]{verb} {summary.created} baru, {summary.updated} diperbarui, "
+            f"{summary.unchanged} tidak berubah ({report.rows} baris).[/green]"
+        )
+
+    try:
+        asyncio.run(main())
+    except RosterFileError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=1) from error

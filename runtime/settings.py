@@ -1,0 +1,38 @@
+"""Configuration from the environment (``KINERJA_*``, plus the conventional
+``DATABASE_URL`` and ``TEMPORAL_ADDRESS``). When those two are unset, ``kinerja dev``
+starts embedded servers under ``.data/`` instead."""
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KINERJA_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "KINERJA_DATABASE_URL")
+    )
+    temporal_address: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TEMPORAL_ADDRESS", "KINERJA_TEMPORAL_ADDRESS"),
+    )
+    temporal_namespace: str = "default"
+    task_queue: str = "kinerja"
+    data_dir: Path = Path(".data")
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+
+    dev_mode: bool = Field(
+        default=False, description="Issue our own signing key and demo tokens; never in production."
+    )
+    jwks_url: str | None = Field(default=None, description="OIDC JWKS endpoint (e.g. Keycloak).")
+    jwks_file: Path | None = Field(default=None, description="A JWKS on disk instead of a URL.")
+    jwt_issuer: str = "kinerja-dev"
+    jwt_audience: str = "kinerja"
+
+    fanout_page_size: int = 500
+    fanout_concurrency: int = 20

@@ -1,0 +1,61 @@
+"""Worker assembly: which workflows and activities one worker process hosts, and how."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.fanout import FanoutActivities
+from activities.records import RecordActivities
+from workflows.appraisal import AppraisalWorkflow
+from workflows.cycle import CycleWorkflow
+
+WORKFLOWS: Sequence[type] = (AppraisalWorkflow, CycleWorkflow)
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox, with pure modules passed through: they are deterministic and importing
+    them once (not per workflow run) is what keeps cached workflows cheap."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules("domain", "pydantic")
+    )
+
+
+def build_activities(
+    client: Client,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    task_queue: str,
+    fanout_concurrency: int = 20,
+) -> list[Any]:
+    records = RecordActivities(sessionmaker)
+    fanout = FanoutActivities(client, task_queue, concurrency=fanout_concurrency)
+    return [
+        records.record_appraisal_change,
+        records.register_period,
+        records.record_period_progress,
+        records.load_roster_page,
+        fanout.start_appraisals,
+    ]
+
+
+def build_worker(
+    client: Client,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    task_queue: str,
+    fanout_concurrency: int = 20,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(WORKFLOWS),
+        activities=build_activities(
+            client, sessionmaker, task_queue=task_queue, fanout_concurrency=fanout_concurrency
+        ),
+        workflow_runner=workflow_runner(),
+        max_concurrent_activities=100,
+    )

@@ -1,0 +1,10 @@
+"""Deterministic workflow ids: starting a period twice cannot fork it, and the API builds
+handles without a lookup."""
+
+
+def cycle_workflow_id(period_id: str) -> str:
+    return f"cycle-{period_id}"
+
+
+def appraisal_workflow_id(period_id: str, nip: str) -> str:
+    return f"appraisal-{period_id}-{nip}"
