@@ -4,7 +4,7 @@ Import is all-or-nothing: ``validate_roster`` reports every bad row (with its ro
 so HR can fix the spreadsheet in one pass, and nothing is written when any row is bad.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -173,15 +173,23 @@ def _find_cycles(supervisors: Mapping[str, str | None]) -> set[str]:
 
 def validate_roster(
     header: Iterable[str],
-    rows: Iterable[Mapping[str, str]],
+    rows: Sequence[Mapping[str, str]],
     *,
-    known_supervisors: frozenset[str] = frozenset(),
+    row_numbers: Sequence[int] | None = None,
+    existing_supervisors: Mapping[str, str | None] | None = None,
 ) -> RosterValidation:
     """Validate every row; collect all errors instead of stopping at the first.
 
-    ``known_supervisors`` are NIPs already in the database, so a file may update part of
-    an organisation whose top sits outside it.
+    ``row_numbers`` are the spreadsheet rows of ``rows`` (default: 2, 3, ... after the
+    header), so messages point at what HR sees even when the reader skipped empty rows.
+    ``existing_supervisors`` maps each active employee already in the database to their
+    supervisor: a file may update part of an organisation whose top sits outside it, and
+    a cycle that closes through the database is caught too.
     """
+    existing = existing_supervisors or {}
+    numbers = list(row_numbers) if row_numbers is not None else list(range(2, len(rows) + 2))
+    if len(numbers) != len(rows):
+        raise ValueError("row_numbers must match rows")
     columns = {column.strip().lower() for column in header}
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if missing:
@@ -196,7 +204,7 @@ def validate_roster(
     errors: list[RowError] = []
     records: list[EmployeeRecord] = []
     row_of: dict[str, int] = {}
-    for index, row in enumerate(rows, start=2):
+    for index, row in zip(numbers, rows, strict=True):
         try:
             record = _parse_row(row)
         except _RowProblem as problem:
@@ -217,7 +225,7 @@ def validate_roster(
     supervisors = {record.nip: record.supervisor_nip for record in records}
     for record in records:
         supervisor = record.supervisor_nip
-        if supervisor and supervisor not in supervisors and supervisor not in known_supervisors:
+        if supervisor and supervisor not in supervisors and supervisor not in existing:
             errors.append(
                 RowError(
                     row=row_of[record.nip],
@@ -225,7 +233,9 @@ def validate_roster(
                     message="atasan tidak ditemukan di berkas maupun di basis data",
                 )
             )
-    for nip in sorted(_find_cycles(supervisors), key=row_of.__getitem__):
+    # The file's rows overlay the database's: the tree after the import must be a forest.
+    on_cycle = _find_cycles({**existing, **supervisors}) & row_of.keys()
+    for nip in sorted(on_cycle, key=row_of.__getitem__):
         errors.append(
             RowError(
                 row=row_of[nip],

@@ -46,13 +46,16 @@ class AppraisalWorkflow:
 
     @workflow.run
     async def run(self, input: AppraisalInput) -> AppraisalState:
-        if input.persisted_version < self._state.version:
+        if input.persisted_version < input.state.version:
+            # Persist the state as opened, even if an update has already moved past it:
+            # the projection keeps the newest version, the audit trail keeps both events.
             await self._persist(
+                input.state,
                 action="appraisal.opened",
                 actor=SYSTEM_ACTOR,
                 actor_role=None,
                 request_id=None,
-                after={"stage": self._state.stage.value},
+                after={"stage": input.state.stage.value},
             )
         await workflow.wait_condition(lambda: self._state.stage is Stage.SELESAI)
         return self._state
@@ -70,6 +73,7 @@ class AppraisalWorkflow:
         except DomainError as error:
             raise _as_application_error(error) from error
         await self._persist(
+            self._state,
             action="sosialisasi.acknowledged",
             actor=command.actor.subject,
             actor_role="pegawai",
@@ -85,6 +89,7 @@ class AppraisalWorkflow:
 
     async def _persist(
         self,
+        state: AppraisalState,
         *,
         action: str,
         actor: str,
@@ -93,8 +98,7 @@ class AppraisalWorkflow:
         before: dict[str, str] | None = None,
         after: dict[str, str] | None = None,
     ) -> None:
-        state = self._state
-        workflow.upsert_search_attributes([STAGE.value_set(state.stage.value)])
+        workflow.upsert_search_attributes([STAGE.value_set(self._state.stage.value)])
         await workflow.execute_activity(
             ActivityNames.RECORD_APPRAISAL_CHANGE,
             AppraisalChange(

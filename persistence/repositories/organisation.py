@@ -39,8 +39,12 @@ def _employee_values(record: EmployeeRecord) -> dict[str, object]:
     return values
 
 
-async def known_nips(session: AsyncSession) -> frozenset[str]:
-    return frozenset((await session.scalars(select(Employee.nip))).all())
+async def active_supervisor_map(session: AsyncSession) -> dict[str, str | None]:
+    """Every active employee's NIP mapped to their supervisor's, for roster validation."""
+    rows = await session.execute(
+        select(Employee.nip, Employee.supervisor_nip).where(Employee.active)
+    )
+    return {nip: supervisor for nip, supervisor in rows.all()}
 
 
 async def upsert_roster(session: AsyncSession, records: Sequence[EmployeeRecord]) -> ImportSummary:
