@@ -1,6 +1,7 @@
 """The ``kinerja`` command: dev stack, worker, API, migrations and organisation import."""
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +33,10 @@ def dev() -> None:
     from runtime.dev import run_dev_stack
 
     configure_logging()
-    asyncio.run(run_dev_stack(Settings(dev_mode=True)))
+    # Ctrl-C is how a developer stops the stack: servers shut down in run_dev_stack's
+    # cleanup, and the command then exits 0 instead of with a traceback.
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_dev_stack(Settings(dev_mode=True)))
 
 
 @app.command()
@@ -133,3 +137,7 @@ def import_org(
     except RosterFileError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=1) from error
+
+
+if __name__ == "__main__":
+    app()

@@ -124,16 +124,32 @@ def _print_welcome(
     *,
     own_temporal: bool,
 ) -> None:
+    """URLs in a panel; tokens printed bare (a panel's borders would break copy-paste)
+    and also written to ``demo-tokens.env`` for ``source``."""
     base = f"http://{settings.api_host}:{settings.api_port}"
-    lines = [
-        f"[bold]API[/bold]          {base}   (dokumentasi: {base}/docs)",
-    ]
+    lines = [f"API           {base}", f"Dokumentasi   {base}/docs"]
     if own_temporal:
-        lines.append(f"[bold]Temporal UI[/bold]  http://127.0.0.1:{settings.temporal_ui_port}")
-    lines.append("")
-    lines.append("Token demo (Authorization: Bearer …), berlaku 12 jam.")
-    lines.append('Token untuk pegawai lain: POST /dev/token {"nip": "…"}')
+        lines.append(f"Temporal UI   http://127.0.0.1:{settings.temporal_ui_port}")
+    lines += [
+        "",
+        "Setiap permintaan butuh 'Authorization: Bearer <token>'. Token demo di bawah",
+        f"(berlaku 12 jam) juga tersimpan di {settings.data_dir / 'demo-tokens.env'}.",
+        'Token pegawai lain: POST /dev/token dengan {"nip": "<18 digit>"}.',
+    ]
+    console.print(Panel("\n".join(lines), title="Kinerja berjalan — Ctrl-C untuk berhenti"))
+    exports = []
     for label, nip, roles in personas:
         token = issuer.issue(subject=nip, nip=nip, roles=roles, ttl_seconds=12 * 3600)
-        lines.append(f"\n[bold]{label}[/bold] (NIP {nip}, peran {', '.join(roles)}):\n{token}")
-    console.print(Panel("\n".join(lines), title="Kinerja berjalan — Ctrl-C untuk berhenti"))
+        variable = "TOKEN_" + label.split()[0].upper()
+        exports.append(f"export {variable}={token}  # {label}, NIP {nip}")
+        console.print(f"[bold]{label}[/bold] — NIP {nip}, peran: {', '.join(roles)}")
+        print(f"{variable}={token}\n", flush=True)
+    (settings.data_dir / "demo-tokens.env").write_text("\n".join(exports) + "\n")
+    hr, employee = personas[0], personas[-1]
+    console.print(
+        "Coba: curl -X POST "
+        f"{base}/appraisals/<periode>/{employee[1]}/acknowledge "
+        '-H "Authorization: Bearer $TOKEN_PEGAWAI" setelah HR memulai periode '
+        f"(POST {base}/periods dengan token {hr[0]}).",
+        soft_wrap=True,
+    )

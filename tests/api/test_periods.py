@@ -138,3 +138,10 @@ async def test_a_forged_token_is_refused(client: httpx.AsyncClient, period_id: s
     )
 
     assert response.status_code == 401
+
+
+async def test_demo_tokens_exist_only_in_dev_mode(client: httpx.AsyncClient) -> None:
+    response = await client.post("/dev/token", json={"nip": HR})
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"

@@ -1,0 +1,39 @@
+"""Committed histories must replay on today's workflow code. A failure here means a
+change would break running cycles: guard it with ``workflow.patched`` instead of
+re-recording. New scenarios are recorded with ``python -m tests.replay.capture``."""
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from runtime.worker import WORKFLOWS, workflow_runner
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def _workflow_type(path: Path) -> str:
+    events = json.loads(path.read_text())["events"]
+    started = events[0]["workflowExecutionStartedEventAttributes"]
+    return str(started["workflowType"]["name"])
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
+async def test_history_replays_without_nondeterminism(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem, path.read_text())  # noqa: ASYNC240 - tiny file
+    replayer = Replayer(
+        workflows=list(WORKFLOWS),
+        data_converter=pydantic_data_converter,
+        workflow_runner=workflow_runner(),
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, result.replay_failure
+
+
+def test_every_workflow_type_has_a_committed_history() -> None:
+    recorded = {_workflow_type(path) for path in HISTORIES}
+    registered = {workflow.__temporal_workflow_definition.name for workflow in WORKFLOWS}  # type: ignore[attr-defined]
+    assert registered <= recorded, f"no history for {registered - recorded}"
