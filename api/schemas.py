@@ -2,8 +2,11 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from domain.appraisal import AppraisalState
+from domain.checkin import Evidence, Rating, Realisation
+from domain.notices import PendingStep
 from domain.stages import Stage
 
 
@@ -24,16 +27,37 @@ class PeriodView(BaseModel):
     stages: dict[Stage, int] = Field(description="Appraisals per stage, every stage listed.")
 
 
-class AppraisalView(BaseModel):
-    period_id: str
-    nip: str
-    agency_code: str
-    unit_code: str
-    supervisor_nip: str | None
-    stage: Stage
-    version: int
-    acknowledged_at: datetime | None
-    updated_at: datetime | None
+class AppraisalView(AppraisalState):
+    """The appraisal as stored, plus what is owed now and by when."""
+
+    updated_at: datetime | None = None
+    pending: tuple[PendingStep, ...] = Field(
+        default=(), description="Steps someone owes now, earliest due first."
+    )
+
+
+class CheckInReportBody(BaseModel):
+    """Realisation for one check-in (cumulative so far), with evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    realisations: tuple[Realisation, ...] = Field(min_length=1, max_length=300)
+    evidence: tuple[Evidence, ...] = Field(default=(), max_length=50)
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class FeedbackBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=3, max_length=4000)
+    rating: Rating | None = None
+
+
+class ExtensionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    new_due: datetime
+    reason: str = Field(min_length=3, max_length=1000)
 
 
 class DevTokenRequest(BaseModel):

@@ -1,17 +1,24 @@
 """One employee's appraisal as a state machine.
 
-Every command is a pure function ``(state, actor, ...) -> new state`` that either returns
-the next state or raises a domain error and changes nothing. Workflows call the same
-function in their update validators (to refuse before anything reaches history) and in
-their handlers (to apply), so the rule lives in exactly one place.
+The state is one immutable value. Every command is a frozen model whose ``apply(state,
+actor, context)`` returns the next state or raises a domain error and changes nothing.
+Workflows call the same ``apply`` in their update validators (to refuse before anything
+reaches history; the result is discarded) and in their handlers (to change state), so
+each rule lives in exactly one place.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.errors import NotPermittedError, WrongStateError
+from domain.checkin import CheckIn
+from domain.errors import NotPermittedError
+from domain.notices import Notice
 from domain.roles import Role
+from domain.schedule import PeriodSchedule
+from domain.skp import Skp
 from domain.stages import Stage
 
 
@@ -28,6 +35,18 @@ class Actor(BaseModel):
         return role in self.roles
 
 
+class SupervisorChange(BaseModel):
+    """A mutasi or change of pejabat penilai; the old supervisor stays on record."""
+
+    model_config = ConfigDict(frozen=True)
+
+    previous_nip: str | None
+    new_nip: str | None
+    at: datetime
+    by: str
+    reason: str
+
+
 class AppraisalState(BaseModel):
     """Everything the workflow knows about one appraisal; also its persisted projection."""
 
@@ -41,23 +60,59 @@ class AppraisalState(BaseModel):
     stage: Stage = Stage.SOSIALISASI
     version: int = Field(default=1, description="Increases by one on every state change.")
     acknowledged_at: datetime | None = None
+    skp: Skp = Field(default_factory=Skp)
+    checkins: tuple[CheckIn, ...] = ()
+    at_risk: bool = Field(default=False, description="Progress behind target at a check-in.")
+    overdue: bool = Field(default=False, description="A step owed now is past its due time.")
+    due_overrides: dict[str, datetime] = Field(
+        default_factory=dict, description="Extended due times, by deadline key."
+    )
+    notices: tuple[Notice, ...] = Field(default=(), description="Reminders and escalations sent.")
+    supervisor_history: tuple[SupervisorChange, ...] = ()
 
     def advanced(self, **changes: object) -> "AppraisalState":
         """A copy with ``changes`` applied and the version bumped."""
         return self.model_copy(update={**changes, "version": self.version + 1})
 
+    def is_employee(self, actor: Actor) -> bool:
+        return actor.nip is not None and actor.nip == self.nip
 
-def check_acknowledge(state: AppraisalState, actor: Actor) -> None:
-    """Raise unless ``actor`` may acknowledge the socialisation of ``state`` now."""
-    if actor.nip != state.nip:
-        raise NotPermittedError("Hanya pegawai yang bersangkutan yang dapat menyatakan sosialisasi")
-    if state.stage is not Stage.SOSIALISASI:
-        raise WrongStateError(
-            f"Sosialisasi sudah dinyatakan; tahap saat ini adalah {state.stage.value}"
-        )
+    def is_pejabat_penilai(self, actor: Actor) -> bool:
+        """The direct supervisor; a head of agency has none and is rated for the regional
+        head, whom HR represents here."""
+        if self.supervisor_nip is None:
+            return actor.has(Role.HR_ADMIN)
+        return actor.nip is not None and actor.nip == self.supervisor_nip
 
 
-def acknowledge(state: AppraisalState, actor: Actor, at: datetime) -> AppraisalState:
-    """The employee confirms the policy briefing; target setting (SKP) opens."""
-    check_acknowledge(state, actor)
-    return state.advanced(stage=Stage.PERENCANAAN, acknowledged_at=at)
+class RuleContext(BaseModel):
+    """What a rule may know besides the state: the time and the period's schedule."""
+
+    model_config = ConfigDict(frozen=True)
+
+    now: datetime
+    schedule: PeriodSchedule
+
+
+class Command(BaseModel):
+    """A request to change an appraisal. Subclasses name their audit ``action``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: ClassVar[str]
+
+    def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        raise NotImplementedError
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotPermittedError(message)
+
+
+T = TypeVar("T")
+
+
+def replace_item(items: Sequence[T], index: int, item: T) -> tuple[T, ...]:
+    """A tuple equal to ``items`` with position ``index`` replaced."""
+    return (*items[:index], item, *items[index + 1 :])

@@ -33,6 +33,22 @@ class PeriodSchedule(BaseModel):
     penilaian_due: datetime = Field(description="Supervisors rate results and behaviour by then.")
     tindak_lanjut_due: datetime = Field(description="Development actions are completed by then.")
     monitoring_frequency: MonitoringFrequency = MonitoringFrequency.TRIWULAN
+    checkin_dues: tuple[datetime, ...] = Field(
+        default=(),
+        description=(
+            "Due time of each check-in (realisation report). Empty: derived from the "
+            "frequency as the end of each quarter or month between SKP approval and "
+            "wawancara (the year-end assessment covers the last quarter)."
+        ),
+    )
+    period_span: tuple[date, date] | None = Field(
+        default=None,
+        description="First and last day of the period; filled in by Period.resolved_schedule "
+        "and used to pro-rate quantity targets at each check-in.",
+    )
+    feedback_days: int = Field(
+        default=7, ge=1, le=60, description="Days the supervisor has to answer a check-in."
+    )
     keberatan_days: int = Field(
         default=14, ge=1, le=60, description="Days an employee has to file keberatan."
     )
@@ -53,6 +69,13 @@ class PeriodSchedule(BaseModel):
         for (earlier_name, earlier), (later_name, later) in pairwise(steps):
             if later < earlier:
                 raise ValueError(f"{later_name} tidak boleh sebelum {earlier_name}")
+        for due in self.checkin_dues:
+            if due.tzinfo is None or due.utcoffset() is None:
+                raise ValueError("checkin_dues harus menyertakan zona waktu")
+            if not self.skp_approval_due < due <= self.wawancara_due:
+                raise ValueError("checkin_dues harus di antara skp_approval_due dan wawancara_due")
+        if list(self.checkin_dues) != sorted(set(self.checkin_dues)):
+            raise ValueError("checkin_dues harus berurutan dan tidak ganda")
         if self.reminder_before < timedelta(0):
             raise ValueError("reminder_before tidak boleh negatif")
         if self.escalation_interval < timedelta(minutes=1):
@@ -90,3 +113,53 @@ class Period(BaseModel):
         if self.ends_on <= self.starts_on:
             raise ValueError("ends_on harus setelah starts_on")
         return self
+
+    def resolved_schedule(self) -> PeriodSchedule:
+        """The schedule with check-in dues and the period's span filled in, as every
+        appraisal receives it."""
+        dues = self.schedule.checkin_dues or derived_checkin_dues(self)
+        return self.schedule.model_copy(
+            update={"checkin_dues": dues, "period_span": (self.starts_on, self.ends_on)}
+        )
+
+
+def _period_ends(starts_on: date, ends_on: date, months_per_step: int) -> list[date]:
+    """Last day of every month (or quarter) inside the period."""
+    ends: list[date] = []
+    year, month = starts_on.year, starts_on.month
+    while True:
+        step_end_month = month + months_per_step - 1 - (month - 1) % months_per_step
+        next_year, next_month = (
+            (year + 1, 1) if step_end_month == 12 else (year, step_end_month + 1)
+        )
+        end = date(next_year, next_month, 1) - timedelta(days=1)
+        if end > ends_on:
+            return ends
+        if end >= starts_on:
+            ends.append(end)
+        year, month = next_year, next_month
+
+
+def derived_checkin_dues(period: "Period") -> tuple[datetime, ...]:
+    """Check-in due times from the frequency: each quarter's (or month's) last day at the
+    time of day and offset of ``sosialisasi_due``, strictly after SKP approval and no later
+    than wawancara."""
+    schedule = period.schedule
+    months = 3 if schedule.monitoring_frequency is MonitoringFrequency.TRIWULAN else 1
+    anchor = schedule.sosialisasi_due
+    dues = (
+        datetime.combine(day, anchor.timetz())
+        for day in _period_ends(period.starts_on, period.ends_on, months)
+    )
+    return tuple(due for due in dues if schedule.skp_approval_due < due <= schedule.wawancara_due)
+
+
+def expected_share(schedule: PeriodSchedule, due: datetime, index: int, count: int) -> float:
+    """How much of a yearly quantity should be done by a check-in due at ``due``: the
+    elapsed share of the period, or ``index / count`` when the span is unknown."""
+    if schedule.period_span is None:
+        return index / count
+    first, last = schedule.period_span
+    elapsed = (due.date() - first).days + 1
+    total = (last - first).days + 1
+    return min(max(elapsed / total, 0.0), 1.0)

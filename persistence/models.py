@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -110,6 +111,35 @@ class Appraisal(Base):
         Index("ix_appraisal_period_stage", "period_id", "stage"),
         Index("ix_appraisal_period_agency_unit", "period_id", "agency_code", "unit_code"),
         Index("ix_appraisal_period_supervisor", "period_id", "supervisor_nip"),
+    )
+
+
+class Notification(Base):
+    """Outbox of reminders and escalations: who is told what, about whose appraisal.
+
+    Written once per notice (unique per workflow and notice key); a delivery channel
+    (e-mail, WhatsApp, the inbox) reads from here and stamps ``delivered_at``.
+    """
+
+    __tablename__ = "notification"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(120))
+    notice_key: Mapped[str] = mapped_column(String(200))
+    period_id: Mapped[str] = mapped_column(String(40))
+    subject_nip: Mapped[str] = mapped_column(String(18))
+    recipient_role: Mapped[str] = mapped_column(String(40))
+    recipient_nip: Mapped[str | None] = mapped_column(String(18))
+    kind: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str] = mapped_column(String(40))
+    level: Mapped[int] = mapped_column(Integer)
+    due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "notice_key"),
+        Index("ix_notification_recipient", "recipient_nip", "created_at"),
+        Index("ix_notification_period_subject", "period_id", "subject_nip"),
     )
 
 

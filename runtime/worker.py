@@ -9,6 +9,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.fanout import FanoutActivities
+from activities.notices import NoticeActivities
 from activities.records import RecordActivities
 from workflows.appraisal import AppraisalWorkflow
 from workflows.cycle import CycleWorkflow
@@ -32,8 +33,11 @@ def build_activities(
     fanout_concurrency: int = 20,
 ) -> list[Any]:
     records = RecordActivities(sessionmaker)
+    notices = NoticeActivities(sessionmaker)
     fanout = FanoutActivities(client, task_queue, concurrency=fanout_concurrency)
     return [
+        notices.deliver_notice,
+        notices.record_mutasi,
         records.record_appraisal_change,
         records.register_period,
         records.record_period_progress,

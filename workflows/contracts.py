@@ -5,15 +5,18 @@ these too, so workflows and their callers cannot drift apart.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.appraisal import Actor, AppraisalState
+from domain.appraisal import Actor, AppraisalState, Command
+from domain.notices import NoticeKind, StepKind
+from domain.roles import Role
 from domain.organisation import RosterMember
 from domain.schedule import Period, PeriodSchedule
 
 TASK_QUEUE = "kinerja"
+C = TypeVar("C", bound=Command)
 
 
 class ActivityNames:
@@ -24,19 +27,18 @@ class ActivityNames:
     START_APPRAISALS = "start_appraisals"
     RECORD_PERIOD_PROGRESS = "record_period_progress"
     RECORD_APPRAISAL_CHANGE = "record_appraisal_change"
+    DELIVER_NOTICE = "deliver_notice"
+    RECORD_MUTASI = "record_mutasi"
 
 
-class Command(BaseModel):
-    """Common part of every command sent to an appraisal by the API."""
+class Envelope(BaseModel, Generic[C]):
+    """A domain command with who sent it and the API request it came from."""
 
     model_config = ConfigDict(frozen=True)
 
     actor: Actor
+    command: C
     request_id: str | None = None
-
-
-class AcknowledgeCommand(Command):
-    """The employee acknowledges the socialisation briefing."""
 
 
 class AppraisalInput(BaseModel):
@@ -47,6 +49,38 @@ class AppraisalInput(BaseModel):
     persisted_version: int = Field(
         default=0, description="Highest state version already written to PostgreSQL."
     )
+    history_limit: int | None = Field(
+        default=None,
+        description="Continue as new past this many history events (tests force it small); "
+        "otherwise when the server suggests it.",
+    )
+
+
+class NoticeDelivery(BaseModel):
+    """A reminder or escalation to deliver; the activity resolves the recipient's NIP
+    from the organisation tree at delivery time, so a mutasi is always followed."""
+
+    workflow_id: str
+    notice_key: str
+    period_id: str
+    nip: str
+    supervisor_nip: str | None
+    kind: NoticeKind
+    level: int
+    step: StepKind
+    recipient_role: Role
+    due: datetime
+    at: datetime
+
+
+class NoticeReceipt(BaseModel):
+    recipient_role: Role
+    recipient_nip: str | None
+
+
+class MutasiRecord(BaseModel):
+    nip: str
+    new_supervisor_nip: str | None
 
 
 class AppraisalChange(BaseModel):

@@ -67,7 +67,9 @@ class CycleWorkflow:
                 started = await workflow.execute_activity(
                     ActivityNames.START_APPRAISALS,
                     StartAppraisals(
-                        period_id=period.period_id, schedule=period.schedule, members=page.members
+                        period_id=period.period_id,
+                        schedule=period.resolved_schedule(),
+                        members=page.members,
                     ),
                     result_type=int,
                     start_to_close_timeout=FANOUT_TIMEOUT,

@@ -141,3 +141,13 @@ async def list_employees(session: AsyncSession) -> list[Employee]:
     """Every active employee; for small organisations and dev tooling, not for paging."""
     query = select(Employee).where(Employee.active).order_by(Employee.nip)
     return list((await session.scalars(query)).all())
+
+
+async def set_supervisor(session: AsyncSession, nip: str, supervisor_nip: str | None) -> bool:
+    """Record a mutasi in the organisation tree; True when the row changed."""
+    employee = await session.get(Employee, nip)
+    if employee is None or employee.supervisor_nip == supervisor_nip:
+        return False
+    employee.supervisor_nip = supervisor_nip
+    await session.flush()
+    return True

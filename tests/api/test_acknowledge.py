@@ -41,7 +41,8 @@ async def test_employee_acknowledges_own_appraisal_once(
     assert event is not None
     assert event.actor == STAFF
     assert event.request_id == "req-ack-1"
-    assert event.before == {"stage": "sosialisasi"} and event.after == {"stage": "perencanaan"}
+    assert event.before == {"stage": "sosialisasi", "version": 1}
+    assert event.after == {"stage": "perencanaan", "version": 2}
 
 
 async def test_nobody_else_may_acknowledge_and_the_appraisal_stays_put(

@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.appraisal import Actor
 from domain.roles import Role
+from domain.sosialisasi import Acknowledge
 from persistence.db import create_engine, create_sessionmaker
 from persistence.migrate import upgrade_to_head
 from persistence.repositories.organisation import upsert_roster
@@ -25,7 +26,7 @@ from runtime.worker import build_worker
 from tests.factories import make_period
 from tests.orgs import SMALL_ORG, STAFF, SUPERVISOR
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import AcknowledgeCommand, CycleInput
+from workflows.contracts import CycleInput, Envelope
 from workflows.cycle import CycleWorkflow
 from workflows.ids import appraisal_workflow_id, cycle_workflow_id
 from workflows.search import AGENCY, OVERDUE, STAGE
@@ -82,10 +83,11 @@ async def capture() -> None:
                 # refused by the validator: leaves no trace in history
                 with contextlib.suppress(WorkflowUpdateFailedError):
                     await staff.execute_update(
-                        AppraisalWorkflow.acknowledge, AcknowledgeCommand(actor=intruder)
+                        AppraisalWorkflow.acknowledge,
+                        Envelope(command=Acknowledge(), actor=intruder),
                     )
                 await staff.execute_update(
-                    AppraisalWorkflow.acknowledge, AcknowledgeCommand(actor=owner)
+                    AppraisalWorkflow.acknowledge, Envelope(command=Acknowledge(), actor=owner)
                 )
                 runs = [wf async for wf in client.list_workflows(f"WorkflowId = '{cycle_id}'")]
                 first_run = min(runs, key=lambda wf: wf.start_time)

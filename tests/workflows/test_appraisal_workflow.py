@@ -11,13 +11,14 @@ from temporalio.worker import Worker
 
 from domain.appraisal import Actor, AppraisalState
 from domain.roles import Role
+from domain.sosialisasi import Acknowledge
 from domain.stages import Stage
 from persistence.models import Appraisal, AuditEvent
 from persistence.repositories.periods import register_period
 from runtime.worker import build_worker
 from tests.factories import make_period
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import AcknowledgeCommand, AppraisalInput
+from workflows.contracts import AppraisalInput, Envelope
 from workflows.ids import appraisal_workflow_id
 
 NIP = "198503152010011001"
@@ -65,7 +66,8 @@ async def test_acknowledge_moves_to_perencanaan_and_persists(
     handle = await start_appraisal(temporal_env, task_queue)
 
     result = await handle.execute_update(
-        AppraisalWorkflow.acknowledge, AcknowledgeCommand(actor=actor(NIP), request_id="r1")
+        AppraisalWorkflow.acknowledge,
+        Envelope(command=Acknowledge(), actor=actor(NIP), request_id="r1"),
     )
 
     assert result.stage is Stage.PERENCANAAN
@@ -92,16 +94,18 @@ async def test_wrong_person_and_wrong_state_are_refused_without_history(
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(
-            AppraisalWorkflow.acknowledge, AcknowledgeCommand(actor=actor(OTHER))
+            AppraisalWorkflow.acknowledge, Envelope(command=Acknowledge(), actor=actor(OTHER))
         )
     assert refused.value.cause.type == "NotPermittedError"
     assert (await handle.query(AppraisalWorkflow.state)).stage is Stage.SOSIALISASI
 
-    await handle.execute_update(AppraisalWorkflow.acknowledge, AcknowledgeCommand(actor=actor(NIP)))
+    await handle.execute_update(
+        AppraisalWorkflow.acknowledge, Envelope(command=Acknowledge(), actor=actor(NIP))
+    )
     events_before = len([e async for e in handle.fetch_history_events()])
     with pytest.raises(WorkflowUpdateFailedError) as again:
         await handle.execute_update(
-            AppraisalWorkflow.acknowledge, AcknowledgeCommand(actor=actor(NIP))
+            AppraisalWorkflow.acknowledge, Envelope(command=Acknowledge(), actor=actor(NIP))
         )
     assert again.value.cause.type == "WrongStateError"
     state = await handle.query(AppraisalWorkflow.state)

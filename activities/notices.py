@@ -1,0 +1,58 @@
+"""Delivering reminders and escalations, and recording a mutasi in the organisation.
+
+The recipient is resolved from the organisation tree when the notice goes out, not when
+the appraisal started, so an escalation after a mutasi reaches the new chain.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from domain.roles import Role
+from persistence.repositories import notifications, organisation
+from workflows.contracts import ActivityNames, MutasiRecord, NoticeDelivery, NoticeReceipt
+
+
+async def _resolve(session: AsyncSession, delivery: NoticeDelivery) -> tuple[Role, str | None]:
+    """Who ``recipient_role`` is for this employee; BKPSDM stands in where the chain ends."""
+    role = delivery.recipient_role
+    if role is Role.PEGAWAI:
+        return role, delivery.nip
+    if role is Role.PEJABAT_PENILAI and delivery.supervisor_nip:
+        return role, delivery.supervisor_nip
+    if role is Role.ATASAN_PENILAI and delivery.supervisor_nip:
+        atasan = await notifications.supervisor_of(session, delivery.supervisor_nip)
+        if atasan:
+            return role, atasan
+    return Role.HR_ADMIN, None
+
+
+class NoticeActivities:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    @activity.defn(name=ActivityNames.DELIVER_NOTICE)
+    async def deliver_notice(self, delivery: NoticeDelivery) -> NoticeReceipt:
+        """Queue the notice in the outbox once (keyed by workflow and notice)."""
+        async with self._sessionmaker.begin() as session:
+            role, nip = await _resolve(session, delivery)
+            await notifications.add_notification(
+                session,
+                workflow_id=delivery.workflow_id,
+                notice_key=delivery.notice_key,
+                period_id=delivery.period_id,
+                subject_nip=delivery.nip,
+                recipient_role=role.value,
+                recipient_nip=nip,
+                kind=delivery.kind.value,
+                step=delivery.step.value,
+                level=delivery.level,
+                due=delivery.due,
+                created_at=delivery.at,
+            )
+        return NoticeReceipt(recipient_role=role, recipient_nip=nip)
+
+    @activity.defn(name=ActivityNames.RECORD_MUTASI)
+    async def record_mutasi(self, record: MutasiRecord) -> bool:
+        """Move the employee under the new supervisor in the organisation tree."""
+        async with self._sessionmaker.begin() as session:
+            return await organisation.set_supervisor(session, record.nip, record.new_supervisor_nip)

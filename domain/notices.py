@@ -1,0 +1,97 @@
+"""Reminders and escalations: who owes which step, and who is told when it is late.
+
+Before a step's due time the actor who owes it is reminded; from the due time on, each
+escalation interval tells one level further up the chain (pegawai → pejabat penilai →
+atasan penilai → BKPSDM), and BKPSDM keeps being told until the step is done.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.roles import Role
+
+
+class StepKind(StrEnum):
+    """A human step with a due time."""
+
+    SOSIALISASI = "sosialisasi"  # employee acknowledges the briefing
+    SKP_PENYUSUNAN = "skp_penyusunan"  # employee drafts and submits the SKP
+    SKP_REVISI = "skp_revisi"  # employee revises a returned SKP
+    SKP_PERSETUJUAN = "skp_persetujuan"  # pejabat penilai approves or returns it
+    PEMANTAUAN_LAPORAN = "pemantauan_laporan"  # employee reports a check-in
+    PEMANTAUAN_UMPAN_BALIK = "pemantauan_umpan_balik"  # pejabat penilai gives feedback
+
+
+STEP_TITLES = {
+    StepKind.SOSIALISASI: "Menyatakan telah mengikuti sosialisasi",
+    StepKind.SKP_PENYUSUNAN: "Menyusun dan mengajukan SKP",
+    StepKind.SKP_REVISI: "Memperbaiki SKP yang dikembalikan",
+    StepKind.SKP_PERSETUJUAN: "Menyetujui atau mengembalikan SKP",
+    StepKind.PEMANTAUAN_LAPORAN: "Melaporkan realisasi pemantauan",
+    StepKind.PEMANTAUAN_UMPAN_BALIK: "Memberi umpan balik pemantauan",
+}
+
+
+class PendingStep(BaseModel):
+    """A step someone owes now. ``key`` names this occurrence (a resubmitted SKP is a new
+    approval step), so notices are counted per occurrence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    kind: StepKind
+    owed_by: Role
+    due: datetime
+    deadline: str = Field(description="The deadline key HR extends to move ``due``.")
+
+
+class NoticeKind(StrEnum):
+    PENGINGAT = "pengingat"  # reminder before the due time
+    ESKALASI = "eskalasi"  # escalation after it
+    PENGALIHAN = "pengalihan"  # the step was re-routed to a new supervisor
+
+
+class Notice(BaseModel):
+    """A reminder or escalation that was sent: who was told, when, about what."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str = Field(description="Unique per appraisal: step occurrence, due, kind, level.")
+    step_key: str
+    step: StepKind
+    kind: NoticeKind
+    level: int = Field(ge=0, description="0 for a reminder, 1.. for escalation levels.")
+    recipient_role: Role
+    recipient_nip: str | None = Field(description="None when BKPSDM as a whole is told.")
+    due: datetime
+    at: datetime
+
+
+class PlannedNotice(BaseModel):
+    """The next notice for a step: when, what kind, which level, to which role."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: PendingStep
+    kind: NoticeKind
+    level: int
+    recipient_role: Role
+    at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.step.key}@{self.step.due.isoformat()}/{self.kind.value}/{self.level}"
+
+
+ESCALATION_LADDER: dict[Role, tuple[Role, ...]] = {
+    Role.PEGAWAI: (Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI, Role.HR_ADMIN),
+    Role.PEJABAT_PENILAI: (Role.ATASAN_PENILAI, Role.HR_ADMIN),
+}
+
+
+def escalation_recipient(owed_by: Role, level: int) -> Role:
+    """Who hears about a late step at escalation ``level`` (1 = one level up)."""
+    ladder = ESCALATION_LADDER[owed_by]
+    return ladder[min(level, len(ladder)) - 1]

@@ -1,0 +1,65 @@
+"""The notification outbox, and who in the organisation a notice reaches."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from persistence.models import Employee, Notification
+
+
+async def supervisor_of(session: AsyncSession, nip: str) -> str | None:
+    """The supervisor of ``nip`` in the organisation tree (None at the top)."""
+    supervisor: str | None = await session.scalar(
+        select(Employee.supervisor_nip).where(Employee.nip == nip)
+    )
+    return supervisor
+
+
+async def add_notification(
+    session: AsyncSession,
+    *,
+    workflow_id: str,
+    notice_key: str,
+    period_id: str,
+    subject_nip: str,
+    recipient_role: str,
+    recipient_nip: str | None,
+    kind: str,
+    step: str,
+    level: int,
+    due: datetime,
+    created_at: datetime,
+) -> bool:
+    """Queue a notice once; True when this call added it."""
+    statement = (
+        insert(Notification)
+        .values(
+            workflow_id=workflow_id,
+            notice_key=notice_key,
+            period_id=period_id,
+            subject_nip=subject_nip,
+            recipient_role=recipient_role,
+            recipient_nip=recipient_nip,
+            kind=kind,
+            step=step,
+            level=level,
+            due=due,
+            created_at=created_at,
+        )
+        .on_conflict_do_nothing(index_elements=[Notification.workflow_id, Notification.notice_key])
+        .returning(Notification.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def notifications_for(
+    session: AsyncSession, period_id: str, subject_nip: str
+) -> list[Notification]:
+    query = (
+        select(Notification)
+        .where(Notification.period_id == period_id, Notification.subject_nip == subject_nip)
+        .order_by(Notification.id)
+    )
+    return list((await session.scalars(query)).all())
