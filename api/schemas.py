@@ -69,3 +69,25 @@ class DevToken(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     roles: list[str]
+
+
+class PeriodExtensionBody(BaseModel):
+    """Extend one deadline for a unit, an agency or the whole period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    deadline: str = Field(
+        pattern=r"^(sosialisasi_due|skp_draft_due|skp_approval_due|checkin_due:\d{1,2})$"
+    )
+    new_due: datetime
+    reason: str = Field(min_length=3, max_length=1000)
+    agency_code: str | None = Field(default=None, max_length=40, description="Only this OPD.")
+    unit_code: str | None = Field(default=None, max_length=40, description="Only this unit.")
+
+
+class ExtensionStatus(BaseModel):
+    extension_id: str
+    status: str = Field(description="running, completed or failed")
+    extended: int
+    refused: int
+    refusals: dict[str, int]

@@ -6,7 +6,15 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from domain.appraisal import Actor, AppraisalState, Command, RuleContext, SupervisorChange, require
+from domain.appraisal import (
+    Actor,
+    AppraisalState,
+    Command,
+    Reason,
+    RuleContext,
+    SupervisorChange,
+    require,
+)
 from domain.deadlines import advance, effective_due, is_deadline_key
 from domain.errors import InvalidInputError, WrongStateError
 from domain.nip import NipError, parse_nip
@@ -23,7 +31,7 @@ class ExtendDeadline(Command):
         max_length=40,
     )
     new_due: datetime
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Reason
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require(actor.has(Role.HR_ADMIN), "Hanya BKPSDM yang dapat memperpanjang batas waktu")
@@ -48,7 +56,7 @@ class ChangeSupervisor(Command):
         description="NIP of the new pejabat penilai; null when the employee becomes a head "
         "of agency (rated for the regional head, i.e. BKPSDM)."
     )
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Reason
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require(actor.has(Role.HR_ADMIN), "Hanya BKPSDM yang dapat mencatat mutasi")

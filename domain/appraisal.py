@@ -9,9 +9,9 @@ each rule lives in exactly one place.
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import ClassVar, TypeVar
+from typing import Annotated, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.checkin import CheckIn
 from domain.errors import NotPermittedError
@@ -81,7 +81,7 @@ class AppraisalState(BaseModel):
         """The direct supervisor; a head of agency has none and is rated for the regional
         head, whom HR represents here."""
         if self.supervisor_nip is None:
-            return actor.has(Role.HR_ADMIN)
+            return actor.has(Role.HR_ADMIN) and not self.is_employee(actor)
         return actor.nip is not None and actor.nip == self.supervisor_nip
 
 
@@ -111,6 +111,12 @@ def require(allowed: bool, message: str) -> None:
 
 
 T = TypeVar("T")
+
+
+# Free text a person must actually write: whitespace-only is no note at all.
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+LongNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)]
 
 
 def replace_item(items: Sequence[T], index: int, item: T) -> tuple[T, ...]:

@@ -10,6 +10,7 @@ from domain.skp import Aspect, RhkKind, SkpContent
 
 # Below this share of the expected progress on any main indicator, an employee is at risk.
 AT_RISK_THRESHOLD = 0.8
+_TOLERANCE = 1e-9
 
 
 class Rating(StrEnum):
@@ -97,7 +98,8 @@ def indicators_behind(
             continue
         expected = share if indicator.aspect is Aspect.KUANTITAS else 1.0
         value = reported.get(indicator.id, 0.0)
-        share = achievement(indicator.target, value, lower_is_better=indicator.lower_is_better)
-        if share < expected * AT_RISK_THRESHOLD:
+        achieved = achievement(indicator.target, value, lower_is_better=indicator.lower_is_better)
+        # exactly at the threshold is not behind, whatever binary floats make of 0.75 * 0.8
+        if achieved < expected * AT_RISK_THRESHOLD - _TOLERANCE:
             behind.append(indicator.id)
     return tuple(behind)

@@ -2,6 +2,7 @@
 reminder or escalation falls. Pure functions of the state, so the workflow only sleeps
 until the earliest planned notice and asks again."""
 
+import re
 from datetime import datetime, timedelta
 
 from domain.appraisal import AppraisalState
@@ -27,11 +28,13 @@ def checkin_deadline(index: int) -> str:
 DEADLINE_KEYS = ("sosialisasi_due", "skp_draft_due", "skp_approval_due")
 
 
+_CHECKIN_KEY = re.compile(r"^checkin_due:[1-9][0-9]{0,2}$")
+
+
 def is_deadline_key(key: str) -> bool:
-    if key in DEADLINE_KEYS:
-        return True
-    prefix, _, number = key.partition(":")
-    return prefix == "checkin_due" and number.isdigit() and int(number) >= 1
+    """One spelling per deadline (ASCII digits, no leading zero), so an override is
+    stored under exactly the key the due-time lookup uses."""
+    return key in DEADLINE_KEYS or bool(_CHECKIN_KEY.match(key))
 
 
 def effective_due(state: AppraisalState, schedule: PeriodSchedule, deadline: str) -> datetime:

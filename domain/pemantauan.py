@@ -6,7 +6,15 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from domain.appraisal import Actor, AppraisalState, Command, RuleContext, replace_item, require
+from domain.appraisal import (
+    Actor,
+    AppraisalState,
+    Command,
+    LongNote,
+    RuleContext,
+    replace_item,
+    require,
+)
 from domain.checkin import (
     CheckIn,
     CheckInReport,
@@ -17,8 +25,8 @@ from domain.checkin import (
     indicators_behind,
 )
 from domain.deadlines import advance
-from domain.schedule import expected_share
 from domain.errors import InvalidInputError, WrongStateError
+from domain.schedule import expected_share
 from domain.stages import Stage
 
 
@@ -84,7 +92,7 @@ class GiveFeedback(Command):
 
     action: ClassVar[str] = "pemantauan.feedback"
     index: int = Field(ge=1)
-    text: str = Field(min_length=3, max_length=4000)
+    text: LongNote
     rating: Rating | None = Field(default=None, description="Optional periodic rating.")
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:

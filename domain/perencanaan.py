@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from domain.appraisal import Actor, AppraisalState, Command, RuleContext, require
+from domain.appraisal import Actor, AppraisalState, Command, Note, RuleContext, require
 from domain.checkin import CheckIn
 from domain.deadlines import advance, effective_due
 from domain.errors import WrongStateError
@@ -123,7 +123,7 @@ class ReturnSkp(Command):
     """The pejabat penilai returns the SKP with a note saying what to change."""
 
     action: ClassVar[str] = "skp.returned"
-    note: str = Field(min_length=3, max_length=2000)
+    note: Note
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         _require_submitted(state, actor)

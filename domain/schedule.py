@@ -78,8 +78,10 @@ class PeriodSchedule(BaseModel):
             raise ValueError("checkin_dues harus berurutan dan tidak ganda")
         if self.reminder_before < timedelta(0):
             raise ValueError("reminder_before tidak boleh negatif")
-        if self.escalation_interval < timedelta(minutes=1):
-            raise ValueError("escalation_interval minimal 1 menit")
+        if self.escalation_interval < timedelta(seconds=1):
+            # Seconds only make sense for rehearsals and end-to-end tests; real periods
+            # use days. Zero would escalate in a tight loop.
+            raise ValueError("escalation_interval minimal 1 detik")
         return self
 
     def ordered_dues(self) -> list[tuple[str, datetime]]:

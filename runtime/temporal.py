@@ -38,9 +38,7 @@ async def ensure_search_attributes(client: Client) -> None:
         if error.status is not RPCStatusCode.UNIMPLEMENTED:
             raise
         known = set()  # the time-skipping test server cannot list; adding is enough
-    missing = {
-        name: kind for name, kind in SEARCH_ATTRIBUTE_TYPES.items() if name not in known
-    }
+    missing = {name: kind for name, kind in SEARCH_ATTRIBUTE_TYPES.items() if name not in known}
     if missing:
         try:
             await client.operator_service.add_search_attributes(

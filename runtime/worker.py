@@ -8,13 +8,15 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.bulk import BulkActivities
 from activities.fanout import FanoutActivities
 from activities.notices import NoticeActivities
 from activities.records import RecordActivities
 from workflows.appraisal import AppraisalWorkflow
 from workflows.cycle import CycleWorkflow
+from workflows.extension import DeadlineExtensionWorkflow
 
-WORKFLOWS: Sequence[type] = (AppraisalWorkflow, CycleWorkflow)
+WORKFLOWS: Sequence[type] = (AppraisalWorkflow, CycleWorkflow, DeadlineExtensionWorkflow)
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -35,7 +37,10 @@ def build_activities(
     records = RecordActivities(sessionmaker)
     notices = NoticeActivities(sessionmaker)
     fanout = FanoutActivities(client, task_queue, concurrency=fanout_concurrency)
+    bulk = BulkActivities(client, sessionmaker, concurrency=fanout_concurrency)
     return [
+        bulk.load_appraisal_page,
+        bulk.extend_deadlines,
         notices.deliver_notice,
         notices.record_mutasi,
         records.record_appraisal_change,

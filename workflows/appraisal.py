@@ -10,7 +10,6 @@ domain plans for the steps owed now; any state change (a command, an extension) 
 to plan again, so timers always follow the current due times.
 """
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -113,7 +112,7 @@ class AppraisalWorkflow:
             try:
                 await workflow.wait_condition(changed, timeout=wait)
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         await self._deliver(planned)
 

@@ -9,10 +9,11 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.administrasi import ExtendDeadline
 from domain.appraisal import Actor, AppraisalState, Command
 from domain.notices import NoticeKind, StepKind
-from domain.roles import Role
 from domain.organisation import RosterMember
+from domain.roles import Role
 from domain.schedule import Period, PeriodSchedule
 
 TASK_QUEUE = "kinerja"
@@ -28,6 +29,8 @@ class ActivityNames:
     RECORD_PERIOD_PROGRESS = "record_period_progress"
     RECORD_APPRAISAL_CHANGE = "record_appraisal_change"
     DELIVER_NOTICE = "deliver_notice"
+    LOAD_APPRAISAL_PAGE = "load_appraisal_page"
+    EXTEND_DEADLINES = "extend_deadlines"
     RECORD_MUTASI = "record_mutasi"
 
 
@@ -139,3 +142,59 @@ class PeriodProgress(BaseModel):
     period_id: str
     status: str
     employees_started: int
+
+
+class ExtensionScope(BaseModel):
+    """Which appraisals of a period an extension covers: a unit, an agency, or all."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    agency_code: str | None = Field(default=None, max_length=40)
+    unit_code: str | None = Field(default=None, max_length=40)
+
+
+class ExtensionInput(BaseModel):
+    """A deadline extension for many appraisals, and where it resumes after
+    continue-as-new."""
+
+    period_id: str
+    scope: ExtensionScope
+    envelope: Envelope[ExtendDeadline]
+    page_size: int = 200
+    pages_per_run: int = 20
+    cursor: str | None = None
+    tally: "ExtensionTally" = Field(default_factory=lambda: ExtensionTally())
+
+
+class ExtensionTally(BaseModel):
+    """How an extension went: moved, or refused (e.g. that step is already done)."""
+
+    extended: int = 0
+    refused: int = 0
+    refusals: dict[str, int] = Field(default_factory=dict, description="Count per reason type.")
+
+    def plus(self, other: "ExtensionTally") -> "ExtensionTally":
+        reasons = dict(self.refusals)
+        for reason, count in other.refusals.items():
+            reasons[reason] = reasons.get(reason, 0) + count
+        return ExtensionTally(
+            extended=self.extended + other.extended,
+            refused=self.refused + other.refused,
+            refusals=reasons,
+        )
+
+
+class AppraisalPageRequest(BaseModel):
+    period_id: str
+    scope: ExtensionScope
+    after_nip: str | None
+    limit: int
+
+
+class ApplyExtension(BaseModel):
+    period_id: str
+    nips: list[str]
+    envelope: Envelope[ExtendDeadline]
+
+
+ExtensionInput.model_rebuild()

@@ -2,6 +2,7 @@
 that the domain validates: wrong stage → 409, wrong person → 403, and either way the
 workflow is left exactly as it was."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
@@ -79,8 +80,13 @@ async def _send(
     nip: str,
     update: Any,
     command: Command,
+    precheck: Callable[[], Awaitable[None]] | None = None,
 ) -> AppraisalView:
+    """Check visibility first (a stranger learns nothing, not even from a validation
+    error), then ``precheck``, then send the Update."""
     row = await _visible_appraisal(session, actor, period_id, nip)
+    if precheck is not None:
+        await precheck()
     envelope = Envelope[Any](
         actor=await _scoped_actor(session, actor, row), command=command, request_id=request_id
     )
@@ -256,10 +262,21 @@ async def change_supervisor(
 ) -> AppraisalView:
     """Mutasi: BKPSDM assigns a new pejabat penilai; pending approvals move to them and
     the previous one stays on record."""
-    if body.new_supervisor_nip is not None:
-        await _require_valid_new_supervisor(session, nip, body.new_supervisor_nip)
+
+    async def new_supervisor_is_valid() -> None:
+        if body.new_supervisor_nip is not None:
+            await _require_valid_new_supervisor(session, nip, body.new_supervisor_nip)
+
     return await _send(
-        ctx, session, actor, request_id, period_id, nip, AppraisalWorkflow.change_supervisor, body
+        ctx,
+        session,
+        actor,
+        request_id,
+        period_id,
+        nip,
+        AppraisalWorkflow.change_supervisor,
+        body,
+        precheck=new_supervisor_is_valid,
     )
 
 

@@ -1,6 +1,9 @@
 """Appraisal periods: HR opens one for every active employee at once."""
 
+import uuid
+
 from fastapi import APIRouter, Response, status
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -8,14 +11,21 @@ from temporalio.service import RPCError
 from api.access import actor_agency, require_role
 from api.deps import Context, CurrentActor, RequestId, Session
 from api.problems import Problem
-from api.schemas import PeriodStarted, PeriodView
+from api.schemas import ExtensionStatus, PeriodExtensionBody, PeriodStarted, PeriodView
 from api.temporal_errors import problem_from_rpc
+from domain.administrasi import ExtendDeadline
 from domain.roles import Role
 from domain.schedule import Period
 from domain.stages import Stage
 from persistence.repositories import appraisals, organisation, periods
-from workflows.contracts import CycleInput
+from workflows.contracts import (
+    CycleInput,
+    Envelope,
+    ExtensionInput,
+    ExtensionScope,
+)
 from workflows.cycle import CycleWorkflow
+from workflows.extension import DeadlineExtensionWorkflow
 from workflows.ids import cycle_workflow_id
 
 router = APIRouter(prefix="/periods", tags=["periods"])
@@ -83,3 +93,68 @@ async def get_period(period_id: str, actor: CurrentActor, session: Session) -> P
         total=sum(counts.values()),
         stages={stage: counts.get(stage.value, 0) for stage in Stage},
     )
+
+
+@router.post(
+    "/{period_id}/extensions",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={403: {}, 404: {}},
+)
+async def extend_for_many(
+    period_id: str,
+    body: PeriodExtensionBody,
+    actor: CurrentActor,
+    ctx: Context,
+    session: Session,
+    response: Response,
+    request_id: RequestId,
+) -> ExtensionStatus:
+    """Extend a deadline for a unit, an agency or the whole period (HR only). Runs as a
+    durable batch; every running reminder and escalation follows the new time."""
+    require_role(actor, Role.HR_ADMIN)
+    if await periods.get_period(session, period_id) is None:
+        raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
+    command = ExtendDeadline(deadline=body.deadline, new_due=body.new_due, reason=body.reason)
+    extension_id = f"extension-{period_id}-{uuid.uuid4().hex[:12]}"
+    await ctx.temporal.start_workflow(
+        DeadlineExtensionWorkflow.run,
+        ExtensionInput(
+            period_id=period_id,
+            scope=ExtensionScope(agency_code=body.agency_code, unit_code=body.unit_code),
+            envelope=Envelope(actor=actor, command=command, request_id=request_id),
+        ),
+        id=extension_id,
+        task_queue=ctx.task_queue,
+    )
+    response.headers["Location"] = f"/periods/{period_id}/extensions/{extension_id}"
+    return ExtensionStatus(
+        extension_id=extension_id, status="running", extended=0, refused=0, refusals={}
+    )
+
+
+_STATUS_NAMES = {
+    WorkflowExecutionStatus.RUNNING: "running",
+    WorkflowExecutionStatus.CONTINUED_AS_NEW: "running",
+    WorkflowExecutionStatus.COMPLETED: "completed",
+}
+
+
+@router.get("/{period_id}/extensions/{extension_id}", responses={403: {}, 404: {}})
+async def extension_status(
+    period_id: str, extension_id: str, actor: CurrentActor, ctx: Context
+) -> ExtensionStatus:
+    """How far a bulk extension has got."""
+    require_role(actor, Role.HR_ADMIN, Role.AUDITOR)
+    if not extension_id.startswith(f"extension-{period_id}-"):
+        raise Problem("not-found", "Perpanjangan tidak ditemukan")
+    handle = ctx.temporal.get_workflow_handle_for(DeadlineExtensionWorkflow.run, extension_id)
+    try:
+        description = await handle.describe()
+        if description.status is WorkflowExecutionStatus.COMPLETED:
+            tally = await handle.result()
+        else:
+            tally = await handle.query(DeadlineExtensionWorkflow.progress)
+    except RPCError as error:
+        raise problem_from_rpc(error, not_found="Perpanjangan tidak ditemukan") from error
+    state = _STATUS_NAMES.get(description.status, "failed") if description.status else "failed"
+    return ExtensionStatus(extension_id=extension_id, status=state, **tally.model_dump())

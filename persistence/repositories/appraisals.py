@@ -56,3 +56,28 @@ async def count_by_stage(
         query = query.where(Appraisal.agency_code == agency_code)
     rows = await session.execute(query)
     return {stage: count for stage, count in rows.all()}
+
+
+async def open_appraisal_nips(
+    session: AsyncSession,
+    period_id: str,
+    *,
+    agency_code: str | None,
+    unit_code: str | None,
+    after_nip: str | None,
+    limit: int,
+) -> list[str]:
+    """NIPs of the period's unfinished appraisals in a scope, keyset-paged by NIP."""
+    query = (
+        select(Appraisal.nip)
+        .where(Appraisal.period_id == period_id, Appraisal.stage != "selesai")
+        .order_by(Appraisal.nip)
+        .limit(limit)
+    )
+    if agency_code is not None:
+        query = query.where(Appraisal.agency_code == agency_code)
+    if unit_code is not None:
+        query = query.where(Appraisal.unit_code == unit_code)
+    if after_nip is not None:
+        query = query.where(Appraisal.nip > after_nip)
+    return list((await session.scalars(query)).all())

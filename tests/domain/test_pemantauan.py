@@ -12,6 +12,7 @@ from domain.appraisal import Actor, AppraisalState, Command
 from domain.checkin import (
     AT_RISK_THRESHOLD,
     CheckIn,
+    Evidence,
     Rating,
     Realisation,
     achievement,
@@ -20,7 +21,8 @@ from domain.checkin import (
 from domain.errors import DomainError, InvalidInputError, NotPermittedError, WrongStateError
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.roles import Role
-from domain.skp import Aspect, Indicator, Rhk, RhkKind, SkpContent
+from domain.schedule import PeriodSchedule
+from domain.skp import Aspect, Indicator, SkpContent
 from domain.stages import Stage
 from tests.domain.builders import (
     BKPSDM,
@@ -33,12 +35,18 @@ from tests.domain.builders import (
     approved_skp,
     context_at,
     person,
+    schedule_2026,
     state_in,
     valid_content,
 )
-from tests.factories import WIB
+from tests.factories import WIB, year_2026
 
 AT = datetime(2026, 4, 2, 10, tzinfo=WIB)
+# The 2026 schedule as appraisals receive it: the period's span is known, so quantities
+# are pro-rated by the elapsed share of the year.
+BY_TIME = schedule_2026()
+# A schedule without the span: quantities are pro-rated by check-in index / count.
+BY_INDEX = year_2026().schedule
 QUARTER_ENDS = (
     datetime(2026, 3, 31, 16, tzinfo=WIB),
     datetime(2026, 6, 30, 16, tzinfo=WIB),
@@ -67,15 +75,15 @@ def report(index: int, **values: float) -> ReportCheckIn:
     )
 
 
-def run(state: AppraisalState, actor: Actor, command: Command) -> AppraisalState:
-    after = command.apply(state, actor, context_at(AT))
+def run(
+    state: AppraisalState, actor: Actor, command: Command, schedule: PeriodSchedule = BY_TIME
+) -> AppraisalState:
+    after = command.apply(state, actor, context_at(AT, schedule))
     assert after.version == state.version + 1
     return after
 
 
-def refuse(
-    state: AppraisalState, actor: Actor, command: Command, error: type[DomainError]
-) -> None:
+def refuse(state: AppraisalState, actor: Actor, command: Command, error: type[DomainError]) -> None:
     snapshot = state.model_copy(deep=True)
     with pytest.raises(error):
         command.apply(state, actor, context_at(AT))
@@ -90,7 +98,7 @@ def test_a_report_is_recorded_with_its_evidence() -> None:
     command = ReportCheckIn(
         index=1,
         realisations=(Realisation(indicator_id="ind-1", value=3, note="Tiga laporan"),),
-        evidence=({"url": "https://drive.example.go.id/bukti-1.pdf"},),  # type: ignore[arg-type]
+        evidence=(Evidence(url="https://drive.example.go.id/bukti-1.pdf"),),
         notes="Triwulan I",
     )
     state = run(monitoring(), PEGAWAI, command)
@@ -158,28 +166,53 @@ def test_reports_only_during_pemantauan(stage: Stage) -> None:
 )
 def test_a_main_quantity_behind_its_pro_rated_target_flags_risk(value: float, behind: bool) -> None:
     """By check-in 2 of 4, half of the 12 documents are expected; below 80 % of that (4.8)
-    the employee is at risk."""
-    state = run(monitoring(), PEGAWAI, report(1, ind_1=3, ind_2=90))
-    state = run(state, PEGAWAI, report(2, ind_1=value, ind_2=90))
+    the employee is at risk. (Without a known period span the share is index / count.)"""
+    state = run(monitoring(), PEGAWAI, report(1, ind_1=3, ind_2=90), BY_INDEX)
+    state = run(state, PEGAWAI, report(2, ind_1=value, ind_2=90), BY_INDEX)
     assert state.checkins[1].behind_target == (("ind-1",) if behind else ())
     assert state.at_risk is behind
 
 
+@pytest.mark.parametrize(("value", "behind"), [(4, True), (4.7, True), (4.8, False), (6, False)])
+def test_with_the_period_span_mid_year_still_expects_about_half(value: float, behind: bool) -> None:
+    """With the period's span known, the end of June is 181 of 365 days: about half."""
+    state = run(monitoring(), PEGAWAI, report(1, ind_1=3, ind_2=90), BY_TIME)
+    state = run(state, PEGAWAI, report(2, ind_1=value, ind_2=90), BY_TIME)
+    assert state.checkins[1].behind_target == (("ind-1",) if behind else ())
+    assert state.at_risk is behind
+
+
+@pytest.mark.parametrize(("value", "behind"), [(7, True), (7.5, False), (9, False)])
+def test_late_approval_pro_rates_by_elapsed_time_not_by_check_in_count(
+    value: float, behind: bool
+) -> None:
+    """Approved in May, the employee has two check-ins (June, September). By the end of
+    September three quarters of the year have passed, so 75 % of the target is expected
+    there, not 100 % as "check-in 2 of 2" would suggest."""
+    state = state_in(
+        Stage.PEMANTAUAN,
+        checkins=(CheckIn(index=1, due=QUARTER_ENDS[1]), CheckIn(index=2, due=QUARTER_ENDS[2])),
+    )
+    state = run(state, PEGAWAI, report(1, ind_1=6), BY_TIME)
+    state = run(state, PEGAWAI, report(2, ind_1=value), BY_TIME)
+    assert state.checkins[1].behind_target == (("ind-1",) if behind else ())
+
+
 @pytest.mark.parametrize(
-    ("target", "index", "count", "value"),
-    [(10, 1, 4, 2), (20, 2, 4, 8), (100, 3, 4, 60), (50, 3, 4, 30)],
+    ("target", "share", "value"),
+    [(10, 0.25, 2), (20, 0.5, 8), (100, 0.75, 60), (50, 0.75, 30), (40, 0.75, 24)],
 )
 def test_exactly_eighty_percent_of_the_expected_progress_is_not_behind(
-    target: float, index: int, count: int, value: float
+    target: float, share: float, value: float
 ) -> None:
-    """"Below 80 %" means strictly below: 60 of 100 documents by triwulan III (75 %
-    expected) is exactly 80 % of the expectation and must not flag the employee, whatever
-    rounding ``0.75 * 0.8`` suffers in binary floating point."""
+    """ "Below 80 %" means strictly below: 60 of 100 documents when 75 % is expected is
+    exactly 80 % of the expectation and must not flag the employee, whatever rounding
+    ``0.75 * 0.8`` suffers in binary floating point."""
     content = single_indicator_content(Aspect.KUANTITAS, target)
     realisations = (Realisation(indicator_id="ind-1", value=value),)
-    assert indicators_behind(content, realisations, index=index, count=count) == ()
+    assert indicators_behind(content, realisations, share=share) == ()
     just_below = (Realisation(indicator_id="ind-1", value=value * 0.99),)
-    assert indicators_behind(content, just_below, index=index, count=count) == ("ind-1",)
+    assert indicators_behind(content, just_below, share=share) == ("ind-1",)
 
 
 def single_indicator_content(aspect: Aspect, target: float, unit: str = "dokumen") -> SkpContent:
@@ -206,29 +239,57 @@ def test_tambahan_results_never_make_an_employee_at_risk(value: float | None) ->
     assert not state.at_risk
 
 
-@given(
-    st.lists(st.floats(min_value=0, max_value=1000), min_size=3, max_size=3),
-    st.integers(min_value=1, max_value=12),
-)
-def test_only_main_indicators_can_be_behind(values: list[float], index: int) -> None:
+shares = st.floats(min_value=0, max_value=1)
+realised = st.floats(min_value=0, max_value=1000)
+
+
+@given(st.lists(realised, min_size=3, max_size=3), shares)
+def test_only_main_indicators_can_be_behind(values: list[float], share: float) -> None:
     content = valid_content(3)  # rhk-1 and rhk-3 utama, rhk-2 tambahan
     realisations = tuple(
         Realisation(indicator_id=f"ind-{n}", value=v) for n, v in enumerate(values, 1)
     )
-    behind = indicators_behind(content, realisations, index=index, count=12)
+    behind = indicators_behind(content, realisations, share=share)
     assert "ind-2" not in behind
     assert set(behind) <= {"ind-1", "ind-3"}
 
 
-@pytest.mark.parametrize("index", [1, 2, 3, 4])
+@given(st.lists(realised, min_size=3, max_size=3), shares)
+def test_each_main_indicator_is_judged_on_its_own(values: list[float], share: float) -> None:
+    """Whether ind-3 is behind depends only on ind-3's realisation and the share of the
+    year expected, not on how ind-1 (judged before it) fared."""
+    content = valid_content(3)
+    realisations = tuple(
+        Realisation(indicator_id=f"ind-{n}", value=v) for n, v in enumerate(values, 1)
+    )
+    behind = indicators_behind(content, realisations, share=share)
+    for n in (1, 3):
+        alone = (Realisation(indicator_id="ind-1", value=values[n - 1]),)
+        expected = indicators_behind(
+            single_indicator_content(Aspect.KUANTITAS, 12), alone, share=share
+        )
+        assert (f"ind-{n}" in behind) is bool(expected)
+
+
+def test_a_second_main_indicator_is_not_judged_against_the_first() -> None:
+    """Half the year gone, ind-1 complete (12 of 12), ind-3 at 5 of 12 (42 %, above the
+    40 % bar): nobody is behind."""
+    realisations = (
+        Realisation(indicator_id="ind-1", value=12),
+        Realisation(indicator_id="ind-3", value=5),
+    )
+    assert indicators_behind(valid_content(3), realisations, share=0.5) == ()
+
+
+@pytest.mark.parametrize("share", [0.0, 0.25, 0.5, 1.0])
 @pytest.mark.parametrize(("value", "behind"), [(71.9, True), (72, False), (100, False)])
 def test_a_quality_level_is_held_from_the_first_check_in(
-    index: int, value: float, behind: bool
+    share: float, value: float, behind: bool
 ) -> None:
     """Quality does not accumulate: 90 % is expected at every check-in."""
     content = single_indicator_content(Aspect.KUALITAS, 90, "%")
     realisations = (Realisation(indicator_id="ind-1", value=value),)
-    result = indicators_behind(content, realisations, index=index, count=4)
+    result = indicators_behind(content, realisations, share=share)
     assert result == (("ind-1",) if behind else ())
 
 
@@ -240,8 +301,8 @@ def test_for_time_indicators_lower_is_better(days: float, behind: bool) -> None:
     is behind, at every check-in."""
     content = single_indicator_content(Aspect.WAKTU, 5, "hari")
     realisations = (Realisation(indicator_id="ind-1", value=days),)
-    for index in (1, 4):
-        result = indicators_behind(content, realisations, index=index, count=4)
+    for share in (0.25, 1.0):
+        result = indicators_behind(content, realisations, share=share)
         assert result == (("ind-1",) if behind else ())
 
 
@@ -262,7 +323,7 @@ def test_the_risk_flag_follows_the_latest_report() -> None:
     state = run(state, PEGAWAI, report(3, ind_1=9))
     assert not state.at_risk
     assert state.checkins[1].behind_target == ("ind-1",)  # history is kept
-    state = run(state, PEGAWAI, report(4, ind_1=9))
+    state = run(state, PEGAWAI, report(4, ind_1=6))
     assert state.at_risk
 
 
@@ -292,7 +353,9 @@ def test_only_the_pejabat_penilai_gives_feedback(actor: Actor) -> None:
 
 
 def test_hr_gives_feedback_to_a_head_of_agency() -> None:
-    state = run(monitoring().model_copy(update={"supervisor_nip": None}), PEGAWAI, report(1, ind_1=3))
+    state = run(
+        monitoring().model_copy(update={"supervisor_nip": None}), PEGAWAI, report(1, ind_1=3)
+    )
     refuse(state, PENILAI, feedback(1), NotPermittedError)
     after = run(state, BKPSDM, feedback(1))
     assert after.checkins[0].feedback is not None

@@ -90,7 +90,11 @@ def test_draft_submit_approve_opens_monitoring_with_every_check_in() -> None:
         SkpEventKind.DISETUJUI,
     ]
     approval = state.skp.history[-1]
-    assert (approval.by, approval.at, approval.note) == (SUPERVISOR, approved_at, "Sesuai rencana dinas")
+    assert (approval.by, approval.at, approval.note) == (
+        SUPERVISOR,
+        approved_at,
+        "Sesuai rencana dinas",
+    )
     assert state.version == state_in(Stage.PERENCANAAN).version + 3
 
 
@@ -200,7 +204,9 @@ def test_the_tim_penilai_waits_for_an_extended_draft_deadline() -> None:
     """HR's extension for this employee also postpones the tim penilai's takeover."""
     extended = DRAFT_DUE + timedelta(days=7)
     state = state_in(Stage.PERENCANAAN, due_overrides={"skp_draft_due": extended})
-    refuse(state, TIM_PENILAI, DraftSkp(content=valid_content()), AFTER_DRAFT_DUE, NotPermittedError)
+    refuse(
+        state, TIM_PENILAI, DraftSkp(content=valid_content()), AFTER_DRAFT_DUE, NotPermittedError
+    )
     after = run(state, TIM_PENILAI, DraftSkp(content=valid_content()), extended)
     assert after.skp.status is SkpStatus.DRAF
 
@@ -212,7 +218,7 @@ def test_the_tim_penilai_cannot_submit_the_employees_draft_early() -> None:
 @pytest.mark.parametrize(
     "actor",
     [PENILAI, BKPSDM, STRANGER, person(HR, *Role)],
-    ids=["pejabat_penilai", "hr_admin", "stranger", "every_role_but_not_tim_early"],
+    ids=["pejabat_penilai", "hr_admin", "stranger", "every_role_before_the_deadline"],
 )
 def test_nobody_else_drafts_or_submits_before_the_deadline(actor: Actor) -> None:
     refuse(

@@ -1,47 +1,54 @@
 """Record workflow histories for the replay tests: ``python -m tests.replay.capture``.
 
-Runs real scenarios on an embedded PostgreSQL and a Temporal dev server and writes each
-history to ``tests/replay/histories/``. Run it when a scenario is added, never to "fix" a
-failing replay: a replay failure means the workflow change needs ``workflow.patched``.
+Runs each scenario on the time-skipping test server with in-memory activities (a history
+does not depend on how activities are implemented) and writes it to
+``tests/replay/histories/``. Record a new scenario when a workflow gains behaviour; never
+re-record to make a failing replay pass: that failure means the change needs
+``workflow.patched``.
 """
 
 import asyncio
 import contextlib
-import tempfile
 import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
-from domain.appraisal import Actor
-from domain.roles import Role
+from domain.administrasi import ChangeSupervisor, ExtendDeadline
+from domain.checkin import Realisation
+from domain.pemantauan import GiveFeedback, ReportCheckIn
+from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
+from domain.schedule import MonitoringFrequency
 from domain.sosialisasi import Acknowledge
-from persistence.db import create_engine, create_sessionmaker
-from persistence.migrate import upgrade_to_head
-from persistence.repositories.organisation import upsert_roster
-from runtime.devstack import start_embedded_postgres, venv_binary
-from runtime.worker import build_worker
+from runtime.devstack import venv_binary
+from runtime.temporal import ensure_search_attributes
+from runtime.worker import workflow_runner
+from tests.domain.builders import valid_content
 from tests.factories import make_period
-from tests.orgs import SMALL_ORG, STAFF, SUPERVISOR
+from tests.orgs import OUTSIDER
+from tests.workflows.fakes import FakeCycleActivities
+from tests.workflows.harness import (
+    BKPSDM,
+    BOSS,
+    DAY,
+    EMPLOYEE,
+    NEW_BOSS,
+    TEAM,
+    Year,
+    start_year,
+    stop_year,
+)
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import CycleInput, Envelope
+from workflows.contracts import CycleInput, Envelope, ExtensionInput, ExtensionScope
 from workflows.cycle import CycleWorkflow
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id
-from workflows.search import AGENCY, OVERDUE, STAGE
+from workflows.extension import DeadlineExtensionWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
-PERIOD = "replay"
-
-
-async def _wait_for_appraisals(client: Client) -> None:
-    query = f"WorkflowId STARTS_WITH 'appraisal-{PERIOD}-'"
-    for _ in range(600):
-        if len([wf async for wf in client.list_workflows(query)]) == len(SMALL_ORG):
-            return
-        await asyncio.sleep(0.1)
-    raise RuntimeError("appraisals did not start")
 
 
 async def _save(client: Client, name: str, workflow_id: str, run_id: str | None = None) -> None:
@@ -50,58 +57,168 @@ async def _save(client: Client, name: str, workflow_id: str, run_id: str | None 
     print(f"saved {name} ({len(history.events)} events)")
 
 
-async def capture() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        engine = create_engine(start_embedded_postgres(Path(scratch) / "pg"))
-        await upgrade_to_head(engine)
-        sessionmaker = create_sessionmaker(engine)
-        async with sessionmaker.begin() as session:
-            await upsert_roster(session, SMALL_ORG)
-        env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
-            dev_server_existing_path=str(venv_binary("temporal")),
-            search_attributes=[STAGE, AGENCY, OVERDUE],
-            ui=False,
+async def full_year_to_wawancara(year: Year) -> None:
+    """SKP returned once, approved; every check-in reported (one behind target) and answered."""
+    await year.send(AppraisalWorkflow.acknowledge, EMPLOYEE, Acknowledge())
+    await year.send(AppraisalWorkflow.draft_skp, EMPLOYEE, DraftSkp(content=valid_content()))
+    await year.send(AppraisalWorkflow.submit_skp, EMPLOYEE, SubmitSkp())
+    await year.send(AppraisalWorkflow.return_skp, BOSS, ReturnSkp(note="Tambahkan indikator"))
+    await year.send(AppraisalWorkflow.draft_skp, EMPLOYEE, DraftSkp(content=valid_content(3)))
+    await year.send(AppraisalWorkflow.submit_skp, EMPLOYEE, SubmitSkp())
+    approved = await year.send(AppraisalWorkflow.approve_skp, BOSS, ApproveSkp())
+    for checkin in approved.checkins:
+        await year.skip_to(checkin.due - 2 * DAY)
+        value = 1 if checkin.index == 1 else 12 * checkin.index / len(approved.checkins)
+        report = ReportCheckIn(
+            index=checkin.index, realisations=(Realisation(indicator_id="ind-1", value=value),)
         )
-        client = env.client
-        task_queue = f"capture-{uuid.uuid4().hex[:6]}"
-        try:
-            async with build_worker(client, sessionmaker, task_queue=task_queue):
-                cycle_id = cycle_workflow_id(PERIOD)
-                await client.start_workflow(
-                    CycleWorkflow.run,
-                    CycleInput(
-                        period=make_period(PERIOD), started_by="hr", page_size=3, pages_per_run=1
-                    ),
-                    id=cycle_id,
-                    task_queue=task_queue,
-                )
-                await _wait_for_appraisals(client)
-                staff = client.get_workflow_handle(appraisal_workflow_id(PERIOD, STAFF))
-                owner = Actor(subject=STAFF, nip=STAFF, roles=frozenset({Role.PEGAWAI}))
-                intruder = Actor(subject=SUPERVISOR, nip=SUPERVISOR)
-                # refused by the validator: leaves no trace in history
-                with contextlib.suppress(WorkflowUpdateFailedError):
-                    await staff.execute_update(
-                        AppraisalWorkflow.acknowledge,
-                        Envelope(command=Acknowledge(), actor=intruder),
-                    )
-                await staff.execute_update(
-                    AppraisalWorkflow.acknowledge, Envelope(command=Acknowledge(), actor=owner)
-                )
-                runs = [wf async for wf in client.list_workflows(f"WorkflowId = '{cycle_id}'")]
-                first_run = min(runs, key=lambda wf: wf.start_time)
-                await _save(client, "cycle_first_page_continue_as_new", cycle_id, first_run.run_id)
-                await _save(client, "cycle_last_page_waiting", cycle_id)
-                await _save(client, "appraisal_acknowledged", staff.id)
-                await _save(
-                    client,
-                    "appraisal_waiting_in_sosialisasi",
-                    appraisal_workflow_id(PERIOD, SUPERVISOR),
-                )
-        finally:
-            await env.shutdown()
-            await engine.dispose()
+        await year.send(AppraisalWorkflow.report_checkin, EMPLOYEE, report)
+        await year.send(
+            AppraisalWorkflow.give_feedback,
+            BOSS,
+            GiveFeedback(index=checkin.index, text="Lanjutkan"),
+        )
+
+
+async def late_skp_escalated_and_extended(year: Year) -> None:
+    """Reminder and three escalations, an extension, then the tim penilai drafts it."""
+    schedule = year.period.schedule
+    await year.send(AppraisalWorkflow.acknowledge, EMPLOYEE, Acknowledge())
+    await year.skip_to(schedule.skp_draft_due + 2 * schedule.escalation_interval + DAY)
+    await year.send(
+        AppraisalWorkflow.extend_deadline,
+        BKPSDM,
+        ExtendDeadline(
+            deadline="skp_approval_due",
+            new_due=schedule.skp_approval_due + 5 * DAY,
+            reason="Verifikasi ulang",
+        ),
+    )
+    with contextlib.suppress(WorkflowUpdateFailedError):  # refused: leaves no trace
+        await year.send(AppraisalWorkflow.approve_skp, BOSS, ApproveSkp())
+    await year.send(AppraisalWorkflow.draft_skp, TEAM, DraftSkp(content=valid_content()))
+    await year.send(AppraisalWorkflow.submit_skp, TEAM, SubmitSkp())
+
+
+async def mutasi_with_pending_approval(year: Year) -> None:
+    await year.send(AppraisalWorkflow.acknowledge, EMPLOYEE, Acknowledge())
+    await year.send(AppraisalWorkflow.draft_skp, EMPLOYEE, DraftSkp(content=valid_content()))
+    await year.send(AppraisalWorkflow.submit_skp, EMPLOYEE, SubmitSkp())
+    await year.send(
+        AppraisalWorkflow.change_supervisor,
+        BKPSDM,
+        ChangeSupervisor(new_supervisor_nip=OUTSIDER, reason="Mutasi"),
+    )
+    await year.send(AppraisalWorkflow.approve_skp, NEW_BOSS, ApproveSkp())
+
+
+async def monitoring_until_continue_as_new(year: Year) -> None:
+    approved = await year.approved_skp()
+    for checkin in approved.checkins[:4]:
+        report = ReportCheckIn(
+            index=checkin.index, realisations=(Realisation(indicator_id="ind-1", value=1),)
+        )
+        await year.send(AppraisalWorkflow.report_checkin, EMPLOYEE, report)
+        await year.send(
+            AppraisalWorkflow.give_feedback, BOSS, GiveFeedback(index=checkin.index, text="Bagus")
+        )
+
+
+async def record_appraisal(
+    env: WorkflowEnvironment,
+    name: str,
+    scenario: Callable[[Year], Awaitable[None]],
+    *,
+    first_run_too: bool = False,
+    **options: object,
+) -> None:
+    year, worker = await start_year(env, **options)  # type: ignore[arg-type]
+    try:
+        await scenario(year)
+        await year.skip_to(await env.get_current_time() + timedelta(hours=1))
+        if first_run_too:  # the handle from start_workflow names the first run
+            await _save(
+                env.client, f"{name}_first_run", year.handle.id, year.handle.first_execution_run_id
+            )
+        await _save(env.client, name, year.handle.id)
+    finally:
+        await stop_year(year, worker)
+
+
+async def record_period_workflows(env: WorkflowEnvironment) -> None:
+    fakes = FakeCycleActivities(roster=[f"19900101201501{n:04d}" for n in range(1001, 1008)])
+    queue = f"capture-{uuid.uuid4().hex[:6]}"
+    async with Worker(
+        env.client,
+        task_queue=queue,
+        workflows=[CycleWorkflow, DeadlineExtensionWorkflow],
+        activities=fakes.all(),
+        workflow_runner=workflow_runner(),
+    ):
+        period = make_period("replay")
+        cycle = await env.client.start_workflow(
+            CycleWorkflow.run,
+            CycleInput(period=period, started_by="hr", page_size=3, pages_per_run=1),
+            id="cycle-replay",
+            task_queue=queue,
+        )
+        for _ in range(100):
+            if len(fakes.started) == len(fakes.roster):
+                break
+            await asyncio.sleep(0.05)
+        await _save(env.client, "cycle_first_page", cycle.id, cycle.first_execution_run_id)
+        await _save(env.client, "cycle_last_page_waiting", cycle.id)
+        await env.client.get_workflow_handle(cycle.id).terminate("recorded")
+
+        command = ExtendDeadline(
+            deadline="skp_draft_due",
+            new_due=period.schedule.skp_draft_due + 7 * DAY,
+            reason="Libur panjang",
+        )
+        extension = await env.client.start_workflow(
+            DeadlineExtensionWorkflow.run,
+            ExtensionInput(
+                period_id="replay",
+                scope=ExtensionScope(agency_code="DINKES"),
+                envelope=Envelope(actor=BKPSDM, command=command),
+                page_size=3,
+                pages_per_run=2,
+            ),
+            id="extension-replay-1",
+            task_queue=queue,
+        )
+        await extension.result()
+        await _save(
+            env.client,
+            "extension_first_run",
+            extension.id,
+            extension.first_execution_run_id,
+        )
+        await _save(env.client, "extension_completed", extension.id)
+
+
+async def capture() -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(venv_binary("temporal-test-server")),
+    )
+    try:
+        await ensure_search_attributes(env.client)
+        await record_period_workflows(env)
+        await record_appraisal(env, "appraisal_full_year_to_wawancara", full_year_to_wawancara)
+        await record_appraisal(env, "appraisal_late_skp_escalated", late_skp_escalated_and_extended)
+        await record_appraisal(env, "appraisal_mutasi", mutasi_with_pending_approval)
+        await record_appraisal(
+            env,
+            "appraisal_continue_as_new",
+            monitoring_until_continue_as_new,
+            first_run_too=True,
+            history_limit=60,
+            monitoring_frequency=MonitoringFrequency.BULANAN,
+        )
+    finally:
+        await env.shutdown()
 
 
 if __name__ == "__main__":

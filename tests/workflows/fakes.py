@@ -6,13 +6,22 @@ from dataclasses import dataclass, field
 
 from temporalio import activity
 
+from domain.organisation import RosterMember
 from domain.roles import Role
 from workflows.contracts import (
     ActivityNames,
+    ApplyExtension,
     AppraisalChange,
+    AppraisalPageRequest,
+    ExtensionTally,
     MutasiRecord,
     NoticeDelivery,
     NoticeReceipt,
+    PeriodProgress,
+    RegisterPeriod,
+    RosterPage,
+    RosterPageRequest,
+    StartAppraisals,
 )
 
 
@@ -50,3 +59,58 @@ class FakeActivities:
 
     def all(self) -> list[object]:
         return [self.record_appraisal_change, self.deliver_notice, self.record_mutasi]
+
+
+@dataclass
+class FakeCycleActivities:
+    """Stand-ins for the period-level activities: a roster in memory, starts counted."""
+
+    roster: list[str] = field(default_factory=list)
+    started: list[str] = field(default_factory=list)
+    progress: list[PeriodProgress] = field(default_factory=list)
+    extended: list[str] = field(default_factory=list)
+
+    @activity.defn(name=ActivityNames.REGISTER_PERIOD)
+    async def register_period(self, request: RegisterPeriod) -> bool:
+        return True
+
+    @activity.defn(name=ActivityNames.LOAD_ROSTER_PAGE)
+    async def load_roster_page(self, request: RosterPageRequest) -> RosterPage:
+        after = request.after_nip or ""
+        nips = [nip for nip in sorted(self.roster) if nip > after][: request.limit]
+        members = [
+            RosterMember(
+                nip=nip, agency_code="DINKES", unit_code="DINKES-UMUM", supervisor_nip=None
+            )
+            for nip in nips
+        ]
+        return RosterPage(members=members)
+
+    @activity.defn(name=ActivityNames.START_APPRAISALS)
+    async def start_appraisals(self, request: StartAppraisals) -> int:
+        self.started += [member.nip for member in request.members]
+        return len(request.members)
+
+    @activity.defn(name=ActivityNames.RECORD_PERIOD_PROGRESS)
+    async def record_period_progress(self, progress: PeriodProgress) -> None:
+        self.progress.append(progress)
+
+    @activity.defn(name=ActivityNames.LOAD_APPRAISAL_PAGE)
+    async def load_appraisal_page(self, request: AppraisalPageRequest) -> list[str]:
+        after = request.after_nip or ""
+        return [nip for nip in sorted(self.roster) if nip > after][: request.limit]
+
+    @activity.defn(name=ActivityNames.EXTEND_DEADLINES)
+    async def extend_deadlines(self, request: ApplyExtension) -> ExtensionTally:
+        self.extended += request.nips
+        return ExtensionTally(extended=len(request.nips))
+
+    def all(self) -> list[object]:
+        return [
+            self.register_period,
+            self.load_roster_page,
+            self.start_appraisals,
+            self.record_period_progress,
+            self.load_appraisal_page,
+            self.extend_deadlines,
+        ]

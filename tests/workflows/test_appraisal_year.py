@@ -2,139 +2,54 @@
 activities replaced by in-memory fakes: the SKP loop, reminders and escalations at the
 right simulated times, extensions, check-ins, at-risk, mutasi and continue-as-new."""
 
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
-from domain.appraisal import Actor, AppraisalState, Command
 from domain.checkin import Realisation
 from domain.notices import NoticeKind
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
 from domain.roles import Role
-from domain.schedule import MonitoringFrequency, Period
+from domain.schedule import MonitoringFrequency
 from domain.skp import SkpEventKind, SkpStatus
 from domain.sosialisasi import Acknowledge
 from domain.stages import Stage
-from runtime.worker import workflow_runner
 from tests.domain.builders import valid_content
-from tests.factories import WIB, make_period
-from tests.orgs import HEAD, HR, OUTSIDER, STAFF, SUPERVISOR, TIM
-from tests.workflows.fakes import FakeActivities
+from tests.orgs import HEAD, OUTSIDER, SUPERVISOR, TIM
+from tests.workflows.harness import (
+    BKPSDM,
+    BOSS,
+    DAY,
+    EMPLOYEE,
+    NEW_BOSS,
+    TEAM,
+    Year,
+    about,
+    accepted_updates,
+    start_year,
+    stop_year,
+)
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import AppraisalInput, Envelope
-
-DAY = timedelta(days=1)
-EMPLOYEE = Actor(subject=STAFF, nip=STAFF, roles=frozenset({Role.PEGAWAI}))
-BOSS = Actor(subject=SUPERVISOR, nip=SUPERVISOR, roles=frozenset({Role.PEJABAT_PENILAI}))
-NEW_BOSS = Actor(subject=OUTSIDER, nip=OUTSIDER, roles=frozenset({Role.PEJABAT_PENILAI}))
-BKPSDM = Actor(subject=HR, nip=HR, roles=frozenset({Role.HR_ADMIN}))
-TEAM = Actor(subject=TIM, nip=TIM, roles=frozenset({Role.TIM_PENILAI}))
-
-
-@dataclass
-class Year:
-    """A running appraisal on the time-skipping server and what its activities saw."""
-
-    env: WorkflowEnvironment
-    handle: WorkflowHandle[AppraisalWorkflow, AppraisalState]
-    fakes: FakeActivities
-    period: Period
-    start: datetime
-
-    async def send(self, update: Any, actor: Actor, command: Command) -> AppraisalState:
-        result: AppraisalState = await self.handle.execute_update(
-            update, Envelope(actor=actor, command=command)
-        )
-        return result
-
-    async def state(self) -> AppraisalState:
-        return await self.handle.query(AppraisalWorkflow.state)
-
-    async def skip_to(self, moment: datetime) -> None:
-        now = await self.env.get_current_time()
-        if moment > now:
-            await self.env.sleep(moment - now)
-
-    async def approved_skp(self) -> AppraisalState:
-        await self.send(AppraisalWorkflow.acknowledge, EMPLOYEE, Acknowledge())
-        await self.send(AppraisalWorkflow.draft_skp, EMPLOYEE, DraftSkp(content=valid_content()))
-        await self.send(AppraisalWorkflow.submit_skp, EMPLOYEE, SubmitSkp())
-        return await self.send(AppraisalWorkflow.approve_skp, BOSS, ApproveSkp())
-
-    def notices(self) -> list[tuple[NoticeKind, int, Role, str | None]]:
-        return [(d.kind, d.level, d.recipient_role, d.supervisor_nip) for d in self.fakes.deliveries]
-
-
-def about(actual: datetime, expected: datetime) -> bool:
-    """Timers fire a few milliseconds after their time."""
-    return abs(actual - expected) < timedelta(seconds=1)
-
-
-async def accepted_updates(year: Year) -> int:
-    history = await year.handle.fetch_history()
-    accepted = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
-    return sum(1 for event in history.events if event.event_type == accepted)
 
 
 @pytest.fixture
 async def year_factory(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Any]:
-    workers: list[Worker] = []
-    years: list[Year] = []
+    started: list[tuple[Year, Worker]] = []
 
     async def start(history_limit: int | None = None, **schedule: Any) -> Year:
-        env = time_skipping_env
-        # Each appraisal year starts on the next 1 January, so check-in dates are the
-        # same in every run whatever the server's clock already shows.
-        now = (await env.get_current_time()).astimezone(WIB)
-        start_at = datetime(now.year + 1, 1, 1, 8, tzinfo=WIB)
-        await env.sleep(start_at - now)
-        period = make_period(f"y{uuid.uuid4().hex[:8]}", start=start_at, **schedule)
-        fakes = FakeActivities(supervisors={STAFF: SUPERVISOR, SUPERVISOR: HEAD, HEAD: None})
-        queue = f"year-{uuid.uuid4().hex[:8]}"
-        worker = Worker(
-            env.client,
-            task_queue=queue,
-            workflows=[AppraisalWorkflow],
-            activities=fakes.all(),
-            workflow_runner=workflow_runner(),
-        )
-        await worker.__aenter__()
-        workers.append(worker)
-        state = AppraisalState(
-            period_id=period.period_id,
-            nip=STAFF,
-            agency_code="DINKES",
-            unit_code="DINKES-UMUM",
-            supervisor_nip=SUPERVISOR,
-        )
-        handle = await env.client.start_workflow(
-            AppraisalWorkflow.run,
-            AppraisalInput(
-                state=state, schedule=period.resolved_schedule(), history_limit=history_limit
-            ),
-            id=f"appraisal-{period.period_id}-{STAFF}",
-            task_queue=queue,
-        )
-        years.append(Year(env, handle, fakes, period, start_at))
-        return years[-1]
+        started.append(await start_year(time_skipping_env, history_limit, **schedule))
+        return started[-1][0]
 
     yield start
-    # The time-skipping server only skips while no task waits on a queue, so appraisals
-    # must not outlive their worker: terminate them first.
-    for year in years:
-        await year.env.client.get_workflow_handle(year.handle.id).terminate("test over")
-    for worker in workers:
-        await worker.__aexit__(None, None, None)
+    for year, worker in started:
+        await stop_year(year, worker)
 
 
 async def test_skp_returned_twice_then_approved(year_factory: Any) -> None:
@@ -190,9 +105,7 @@ async def test_late_skp_reminds_then_escalates_up_the_chain(year_factory: Any) -
     await year.send(AppraisalWorkflow.acknowledge, EMPLOYEE, Acknowledge())
 
     await year.skip_to(due - schedule.reminder_before - DAY)
-    assert year.notices() == [] or all(
-        d.step.value == "sosialisasi" for d in year.fakes.deliveries
-    )
+    assert year.notices() == [] or all(d.step.value == "sosialisasi" for d in year.fakes.deliveries)
     year.fakes.deliveries.clear()
 
     await year.skip_to(due - schedule.reminder_before + timedelta(hours=1))
@@ -351,7 +264,9 @@ async def test_mutasi_reroutes_a_pending_approval(year_factory: Any) -> None:
 
 
 async def test_continue_as_new_mid_monitoring_keeps_every_fact(year_factory: Any) -> None:
-    year: Year = await year_factory(history_limit=60, monitoring_frequency=MonitoringFrequency.BULANAN)
+    year: Year = await year_factory(
+        history_limit=60, monitoring_frequency=MonitoringFrequency.BULANAN
+    )
     approved = await year.approved_skp()
     first_run = (await year.handle.describe()).run_id
 
@@ -383,4 +298,5 @@ async def test_continue_as_new_mid_monitoring_keeps_every_fact(year_factory: Any
         ReportCheckIn(index=5, realisations=(Realisation(indicator_id="ind-1", value=5),)),
     )
     assert more.version == state.version + 1
-    assert not any(c.action == "appraisal.opened" for c in year.fakes.changes[1:])
+    # the new run knows its state is already stored: it does not open the appraisal again
+    assert [c.action for c in year.fakes.changes].count("appraisal.opened") == 1
