@@ -106,7 +106,7 @@ async def token(http: httpx.AsyncClient, nip: str) -> dict[str, str]:
 
 
 async def test_make_run_serves_a_period_and_keeps_it_across_a_restart(stack: DevStack) -> None:
-    period = json.loads((DEMO / "period-2026.json").read_text())
+    period = json.loads((DEMO / "period-2027.json").read_text())
     employee = demo_nip()
     stack.start()
     async with httpx.AsyncClient(base_url=stack.base_url, timeout=30) as http:
@@ -121,11 +121,11 @@ async def test_make_run_serves_a_period_and_keeps_it_across_a_restart(stack: Dev
         assert started.status_code == 201, started.text
 
         async def summary() -> dict:
-            return (await http.get("/periods/2026", headers=hr)).json()
+            return (await http.get("/periods/2027", headers=hr)).json()
 
         body = await eventually(summary, lambda b: b.get("total") == 60, what="60 appraisals")
         assert body["stages"]["sosialisasi"] == 60
-        acknowledged = await http.post(f"/appraisals/2026/{employee}/acknowledge", headers=me)
+        acknowledged = await http.post(f"/appraisals/2027/{employee}/acknowledge", headers=me)
         assert acknowledged.status_code == 200, acknowledged.text
 
     banner = stack.output.read_text()
@@ -141,8 +141,8 @@ async def test_make_run_serves_a_period_and_keeps_it_across_a_restart(stack: Dev
         await wait_until_serving(http, stack)
         hr = await token(http, demo_nip("hr_admin"))
         me = await token(http, employee)
-        body = (await http.get("/periods/2026", headers=hr)).json()
-        again = await http.post(f"/appraisals/2026/{employee}/acknowledge", headers=me)
+        body = (await http.get("/periods/2027", headers=hr)).json()
+        again = await http.post(f"/appraisals/2027/{employee}/acknowledge", headers=me)
         restart = await http.post("/periods", json=period, headers=hr)
 
     assert body["total"] == 60 and body["stages"]["perencanaan"] == 1

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.testing import WorkflowEnvironment
 
 from persistence.models import AuditEvent, Notification
 from tests.api.conftest import TokenFor
@@ -21,6 +22,7 @@ async def test_an_unattended_skp_escalates_up_the_chain(
     auth: TokenFor,
     period_id: str,
     sessionmaker: async_sessionmaker[AsyncSession],
+    temporal_env: WorkflowEnvironment,
 ) -> None:
     now = datetime.now(UTC)
     period = make_period(
@@ -91,4 +93,16 @@ async def test_an_unattended_skp_escalates_up_the_chain(
         ("hr_admin", None),
     }
     assert audited.count("deadline.eskalasi") >= 3
-    assert len(SMALL_ORG) > 1  # the other employees escalate their sosialisasi meanwhile
+
+    # operators find it in the Temporal UI by stage, agency and overdue flag
+    query = (
+        f"WorkflowId STARTS_WITH 'appraisal-{period_id}-' AND AppraisalStage = 'perencanaan' "
+        "AND Agency = 'DINKES' AND Overdue = true"
+    )
+
+    async def listed() -> list[str]:
+        return [wf.id async for wf in temporal_env.client.list_workflows(query)]
+
+    found = await eventually(listed, lambda ids: ids != [], what="search attributes indexed")
+    assert found == [f"appraisal-{period_id}-{STAFF}"]
+    assert len(SMALL_ORG) > 1  # the others stay in sosialisasi and are not listed
