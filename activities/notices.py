@@ -20,7 +20,7 @@ async def _resolve(session: AsyncSession, delivery: NoticeDelivery) -> tuple[Rol
     if role is Role.PEJABAT_PENILAI and delivery.supervisor_nip:
         return role, delivery.supervisor_nip
     if role is Role.ATASAN_PENILAI and delivery.supervisor_nip:
-        atasan = await notifications.supervisor_of(session, delivery.supervisor_nip)
+        atasan = await organisation.supervisor_of(session, delivery.supervisor_nip)
         if atasan:
             return role, atasan
     return Role.HR_ADMIN, None

@@ -10,7 +10,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.deps import ApiContext
 from api.problems import PROBLEM_KINDS, install_problem_handlers, problem_type_uri
-from api.routes import appraisals, dev, periods
+from api.routes import administration, appraisals, dev, periods, units, year_end
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -42,6 +42,9 @@ def create_app(context: ApiContext) -> FastAPI:
 
     app.include_router(periods.router)
     app.include_router(appraisals.router)
+    app.include_router(year_end.router)
+    app.include_router(administration.router)
+    app.include_router(units.router)
     if context.dev_issuer is not None:
         app.include_router(dev.router)
 

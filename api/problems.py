@@ -20,6 +20,11 @@ PROBLEM_KINDS: dict[str, tuple[int, str, str]] = {
     "method-not-allowed": (405, "Metode tidak diizinkan", "Method not allowed"),
     "wrong-state": (409, "Tidak dapat dilakukan pada tahap ini", "Not possible at this stage"),
     "already-exists": (409, "Sudah ada", "Already exists"),
+    "distribution-violated": (
+        409,
+        "Distribusi predikat unit melanggar aturan",
+        "The unit's predicate distribution breaks the rule",
+    ),
     "validation-error": (422, "Data tidak valid", "Invalid data"),
     "service-unavailable": (
         503,

@@ -6,8 +6,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.appraisal import AppraisalState
 from domain.checkin import Evidence, Rating, Realisation
+from domain.distribusi import UnitPredikat, Violation
 from domain.notices import PendingStep
+from domain.predikat import Predikat
 from domain.stages import Stage
+from domain.unit import Override
+
+DEADLINE_KEY_PATTERN = (
+    r"^(sosialisasi_due|skp_draft_due|skp_approval_due|wawancara_due|penilaian_due"
+    r"|checkin_due:[1-9][0-9]{0,2}|development_due:[1-9][0-9]{0,2})$"
+)
 
 
 class PeriodStarted(BaseModel):
@@ -76,9 +84,7 @@ class PeriodExtensionBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    deadline: str = Field(
-        pattern=r"^(sosialisasi_due|skp_draft_due|skp_approval_due|checkin_due:\d{1,2})$"
-    )
+    deadline: str = Field(pattern=DEADLINE_KEY_PATTERN)
     new_due: datetime
     reason: str = Field(min_length=3, max_length=1000)
     agency_code: str | None = Field(default=None, max_length=40, description="Only this OPD.")
@@ -91,3 +97,38 @@ class ExtensionStatus(BaseModel):
     extended: int
     refused: int
     refusals: dict[str, int]
+
+
+class DevelopmentReportBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=3, max_length=2000)
+    evidence_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
+
+
+class UnitPredikatBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    predikat: UnitPredikat
+
+
+class OverrideBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=10, max_length=1000, description="Why the rule is set aside.")
+
+
+class DistributionReport(BaseModel):
+    """Where a unit stands against its distribution rule."""
+
+    period_id: str
+    unit_code: str
+    agency_code: str
+    unit_predikat: UnitPredikat | None
+    members: int
+    unrated: int
+    counts: dict[Predikat, int]
+    violations: list[Violation]
+    override: Override | None
+    finalised_at: datetime | None
+    can_finalise: bool

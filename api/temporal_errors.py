@@ -11,13 +11,15 @@ _DOMAIN_ERROR_KINDS = {
     "WrongStateError": "wrong-state",
     "NotPermittedError": "forbidden",
     "InvalidInputError": "validation-error",
+    "DistributionViolatedError": "distribution-violated",
 }
 
 
 def problem_from_update_failure(error: WorkflowUpdateFailedError) -> Problem:
     cause = error.cause
     if isinstance(cause, ApplicationError) and cause.type in _DOMAIN_ERROR_KINDS:
-        return Problem(_DOMAIN_ERROR_KINDS[cause.type], cause.message)
+        extensions = {"violations": cause.details[0]} if cause.details else {}
+        return Problem(_DOMAIN_ERROR_KINDS[cause.type], cause.message, **extensions)
     return Problem("internal-error", "Perintah gagal diproses")
 
 

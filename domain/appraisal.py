@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.checkin import CheckIn
 from domain.errors import NotPermittedError
+from domain.evaluation import DevelopmentAction, Dialogue, Keberatan, Result
 from domain.notices import Notice
 from domain.roles import Role
 from domain.schedule import PeriodSchedule
@@ -69,6 +70,11 @@ class AppraisalState(BaseModel):
     )
     notices: tuple[Notice, ...] = Field(default=(), description="Reminders and escalations sent.")
     supervisor_history: tuple[SupervisorChange, ...] = ()
+    dialogues: tuple[Dialogue, ...] = ()
+    result: Result | None = None
+    keberatan: Keberatan | None = None
+    development: tuple[DevelopmentAction, ...] = ()
+    completed_at: datetime | None = None
 
     def advanced(self, **changes: object) -> "AppraisalState":
         """A copy with ``changes`` applied and the version bumped."""
@@ -76,6 +82,14 @@ class AppraisalState(BaseModel):
 
     def is_employee(self, actor: Actor) -> bool:
         return actor.nip is not None and actor.nip == self.nip
+
+    def is_atasan_penilai(self, actor: Actor) -> bool:
+        """The supervisor's supervisor, as recorded when the result was delivered; BKPSDM
+        where the chain ends (the regional head decides for a head of agency)."""
+        atasan = self.result.atasan_nip if self.result else None
+        if atasan is None:
+            return actor.has(Role.HR_ADMIN) and not self.is_employee(actor)
+        return actor.nip is not None and actor.nip == atasan
 
     def is_pejabat_penilai(self, actor: Actor) -> bool:
         """The direct supervisor; a head of agency has none and is rated for the regional

@@ -25,16 +25,26 @@ def checkin_deadline(index: int) -> str:
     return f"checkin_due:{index}"
 
 
-DEADLINE_KEYS = ("sosialisasi_due", "skp_draft_due", "skp_approval_due")
+DEADLINE_KEYS = (
+    "sosialisasi_due",
+    "skp_draft_due",
+    "skp_approval_due",
+    "wawancara_due",
+    "penilaian_due",
+)
 
 
-_CHECKIN_KEY = re.compile(r"^checkin_due:[1-9][0-9]{0,2}$")
+def development_deadline(number: int) -> str:
+    return f"development_due:{number}"
+
+
+_NUMBERED_KEY = re.compile(r"^(checkin_due|development_due):[1-9][0-9]{0,2}$")
 
 
 def is_deadline_key(key: str) -> bool:
     """One spelling per deadline (ASCII digits, no leading zero), so an override is
     stored under exactly the key the due-time lookup uses."""
-    return key in DEADLINE_KEYS or bool(_CHECKIN_KEY.match(key))
+    return key in DEADLINE_KEYS or bool(_NUMBERED_KEY.match(key))
 
 
 def effective_due(state: AppraisalState, schedule: PeriodSchedule, deadline: str) -> datetime:
@@ -44,11 +54,17 @@ def effective_due(state: AppraisalState, schedule: PeriodSchedule, deadline: str
     if deadline in DEADLINE_KEYS:
         due: datetime = getattr(schedule, deadline)
         return due
-    index = int(deadline.partition(":")[2])
+    kind, _, number_text = deadline.partition(":")
+    number = int(number_text)
+    if kind == "development_due":
+        for action in state.development:
+            if action.number == number:
+                return action.due
+        raise InvalidInputError(f"Pegawai ini tidak memiliki tindak lanjut ke-{number}")
     for checkin in state.checkins:
-        if checkin.index == index:
+        if checkin.index == number:
             return checkin.due
-    raise InvalidInputError(f"Pegawai ini tidak memiliki pemantauan ke-{index}")
+    raise InvalidInputError(f"Pegawai ini tidak memiliki pemantauan ke-{number}")
 
 
 def pending_steps(state: AppraisalState, schedule: PeriodSchedule) -> list[PendingStep]:
@@ -58,6 +74,10 @@ def pending_steps(state: AppraisalState, schedule: PeriodSchedule) -> list[Pendi
     def owe(key: str, kind: StepKind, owed_by: Role, deadline: str, extra: timedelta) -> None:
         due = effective_due(state, schedule, deadline) + extra
         steps.append(PendingStep(key=key, kind=kind, owed_by=owed_by, due=due, deadline=deadline))
+
+    def owe_by(key: str, kind: StepKind, owed_by: Role, due: datetime) -> None:
+        """A step whose due time follows from an event, not from a schedule deadline."""
+        steps.append(PendingStep(key=key, kind=kind, owed_by=owed_by, due=due, deadline=None))
 
     none = timedelta(0)
     if state.stage is Stage.SOSIALISASI:
@@ -84,6 +104,32 @@ def pending_steps(state: AppraisalState, schedule: PeriodSchedule) -> list[Pendi
                 key = f"pemantauan_umpan_balik/{checkin.index}"
                 kind = StepKind.PEMANTAUAN_UMPAN_BALIK
                 owe(key, kind, Role.PEJABAT_PENILAI, deadline, feedback_window)
+    elif state.stage is Stage.WAWANCARA:
+        owe("wawancara", StepKind.WAWANCARA, Role.PEJABAT_PENILAI, "wawancara_due", none)
+    elif state.stage is Stage.PENILAIAN:
+        keberatan = state.keberatan
+        if state.result is None:
+            owe("penilaian", StepKind.PENILAIAN, Role.PEJABAT_PENILAI, "penilaian_due", none)
+        elif keberatan is not None and keberatan.decision is None:
+            due = keberatan.filed_at + timedelta(days=schedule.keberatan_days)
+            owe_by("keberatan", StepKind.KEBERATAN_PUTUSAN, Role.ATASAN_PENILAI, due)
+    elif state.stage is Stage.TINDAK_LANJUT:
+        feedback_window = timedelta(days=schedule.feedback_days)
+        locked_at = state.result.locked_at if state.result else None
+        if not state.development and locked_at is not None:
+            kind = StepKind.TINDAK_LANJUT_PENUGASAN
+            owe_by(
+                "tindak_lanjut_penugasan", kind, Role.PEJABAT_PENILAI, locked_at + feedback_window
+            )
+        for action in state.development:
+            if action.reported_at is None:
+                key = f"tindak_lanjut/{action.number}"
+                deadline = development_deadline(action.number)
+                owe(key, StepKind.TINDAK_LANJUT_PELAKSANAAN, Role.PEGAWAI, deadline, none)
+            elif action.confirmed_at is None:
+                key = f"tindak_lanjut_konfirmasi/{action.number}"
+                due = action.reported_at + feedback_window
+                owe_by(key, StepKind.TINDAK_LANJUT_KONFIRMASI, Role.PEJABAT_PENILAI, due)
     return sorted(steps, key=lambda step: step.due)
 
 

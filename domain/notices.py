@@ -22,6 +22,12 @@ class StepKind(StrEnum):
     SKP_PERSETUJUAN = "skp_persetujuan"  # pejabat penilai approves or returns it
     PEMANTAUAN_LAPORAN = "pemantauan_laporan"  # employee reports a check-in
     PEMANTAUAN_UMPAN_BALIK = "pemantauan_umpan_balik"  # pejabat penilai gives feedback
+    WAWANCARA = "wawancara"  # a performance dialogue is held and recorded
+    PENILAIAN = "penilaian"  # pejabat penilai rates results and behaviour
+    KEBERATAN_PUTUSAN = "keberatan_putusan"  # atasan penilai decides an objection
+    TINDAK_LANJUT_PENUGASAN = "tindak_lanjut_penugasan"  # a development action is assigned
+    TINDAK_LANJUT_PELAKSANAAN = "tindak_lanjut_pelaksanaan"  # employee completes it
+    TINDAK_LANJUT_KONFIRMASI = "tindak_lanjut_konfirmasi"  # pejabat penilai confirms it
 
 
 STEP_TITLES = {
@@ -31,6 +37,12 @@ STEP_TITLES = {
     StepKind.SKP_PERSETUJUAN: "Menyetujui atau mengembalikan SKP",
     StepKind.PEMANTAUAN_LAPORAN: "Melaporkan realisasi pemantauan",
     StepKind.PEMANTAUAN_UMPAN_BALIK: "Memberi umpan balik pemantauan",
+    StepKind.WAWANCARA: "Mengadakan dan mencatat dialog kinerja",
+    StepKind.PENILAIAN: "Menilai hasil kerja dan perilaku kerja",
+    StepKind.KEBERATAN_PUTUSAN: "Memutus keberatan",
+    StepKind.TINDAK_LANJUT_PENUGASAN: "Menetapkan tindak lanjut pengembangan",
+    StepKind.TINDAK_LANJUT_PELAKSANAAN: "Menyelesaikan tindak lanjut pengembangan",
+    StepKind.TINDAK_LANJUT_KONFIRMASI: "Mengonfirmasi tindak lanjut pengembangan",
 }
 
 
@@ -44,7 +56,10 @@ class PendingStep(BaseModel):
     kind: StepKind
     owed_by: Role
     due: datetime
-    deadline: str = Field(description="The deadline key HR extends to move ``due``.")
+    deadline: str | None = Field(
+        description="The deadline key HR extends to move ``due``; None when it follows from "
+        "another event (e.g. a keberatan's filing) and is not extended on its own."
+    )
 
 
 class NoticeKind(StrEnum):
@@ -88,6 +103,7 @@ class PlannedNotice(BaseModel):
 ESCALATION_LADDER: dict[Role, tuple[Role, ...]] = {
     Role.PEGAWAI: (Role.PEJABAT_PENILAI, Role.ATASAN_PENILAI, Role.HR_ADMIN),
     Role.PEJABAT_PENILAI: (Role.ATASAN_PENILAI, Role.HR_ADMIN),
+    Role.ATASAN_PENILAI: (Role.HR_ADMIN,),
 }
 
 

@@ -102,6 +102,7 @@ class Appraisal(Base):
     unit_code: Mapped[str] = mapped_column(String(40))
     supervisor_nip: Mapped[str | None] = mapped_column(String(18))
     stage: Mapped[str] = mapped_column(String(20))
+    predikat: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer)
     state: Mapped[dict[str, Any]]
     workflow_id: Mapped[str] = mapped_column(String(120))
@@ -111,7 +112,22 @@ class Appraisal(Base):
         Index("ix_appraisal_period_stage", "period_id", "stage"),
         Index("ix_appraisal_period_agency_unit", "period_id", "agency_code", "unit_code"),
         Index("ix_appraisal_period_supervisor", "period_id", "supervisor_nip"),
+        Index("ix_appraisal_period_unit_predikat", "period_id", "unit_code", "predikat"),
     )
+
+
+class UnitAssessment(Base):
+    """Read model of a unit's assessment: its predicate, override and finalisation."""
+
+    __tablename__ = "unit_assessment"
+    period_id: Mapped[str] = mapped_column(ForeignKey("period.id"), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(40))
+    unit_predikat: Mapped[str | None] = mapped_column(String(20))
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Notification(Base):

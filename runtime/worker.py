@@ -12,11 +12,18 @@ from activities.bulk import BulkActivities
 from activities.fanout import FanoutActivities
 from activities.notices import NoticeActivities
 from activities.records import RecordActivities
+from activities.units import UnitActivities
 from workflows.appraisal import AppraisalWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.extension import DeadlineExtensionWorkflow
+from workflows.unit import UnitAssessmentWorkflow
 
-WORKFLOWS: Sequence[type] = (AppraisalWorkflow, CycleWorkflow, DeadlineExtensionWorkflow)
+WORKFLOWS: Sequence[type] = (
+    AppraisalWorkflow,
+    CycleWorkflow,
+    DeadlineExtensionWorkflow,
+    UnitAssessmentWorkflow,
+)
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -38,7 +45,11 @@ def build_activities(
     notices = NoticeActivities(sessionmaker)
     fanout = FanoutActivities(client, task_queue, concurrency=fanout_concurrency)
     bulk = BulkActivities(client, sessionmaker, concurrency=fanout_concurrency)
+    unit = UnitActivities(client, sessionmaker, concurrency=fanout_concurrency)
     return [
+        unit.load_unit_members,
+        unit.deliver_unit_results,
+        unit.record_unit_change,
         bulk.load_appraisal_page,
         bulk.extend_deadlines,
         notices.deliver_notice,

@@ -24,10 +24,21 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError
     from domain.notices import NoticeKind, PlannedNotice
     from domain.pemantauan import GiveFeedback, ReportCheckIn
+    from domain.penilaian import (
+        AddKeberatanStatement,
+        DecideKeberatan,
+        DeliverResult,
+        FileKeberatan,
+        RateAppraisal,
+        automatic_lock_at,
+        close_window_if_due,
+    )
     from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
     from domain.roles import Role
     from domain.sosialisasi import Acknowledge
     from domain.stages import Stage
+    from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
+    from domain.wawancara import RecordDialogue, ScheduleDialogue
     from workflows.contracts import (
         ActivityNames,
         AppraisalChange,
@@ -37,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         NoticeDelivery,
         NoticeReceipt,
     )
+    from workflows.ids import cycle_workflow_id
     from workflows.search import OVERDUE, STAGE
 
 SYSTEM_ACTOR = "system"
@@ -95,26 +107,44 @@ class AppraisalWorkflow:
                     )
                 )
             await self._wait_for_change_or_deliver_next_notice()
+        # the command that completed the year is still persisting its change
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._report_completion()
         return self._state
 
+    async def _report_completion(self) -> None:
+        """Tell the period's cycle; a lone appraisal (no cycle) has nobody to tell."""
+        cycle = workflow.get_external_workflow_handle(cycle_workflow_id(self._state.period_id))
+        try:
+            await cycle.signal("appraisal_completed", self._state.nip)
+        except Exception:
+            workflow.logger.info("no cycle to report completion to")
+
     async def _wait_for_change_or_deliver_next_notice(self) -> None:
+        """Sleep until the next notice or automatic transition, or until state changes."""
         version = self._state.version
         planned = deadlines.earliest_notice(self._state, self._schedule, workflow.now())
+        closes = automatic_lock_at(self._state, self._schedule.keberatan_days)
+        wake_times = [t for t in (planned.at if planned else None, closes) if t is not None]
 
         def changed() -> bool:
             return self._state.version != version or self._continue_as_new_due()
 
-        if planned is None:
+        if not wake_times:
             await workflow.wait_condition(changed)
             return
-        wait = planned.at - workflow.now()
+        wait = min(wake_times) - workflow.now()
         if wait > timedelta(0):
             try:
                 await workflow.wait_condition(changed, timeout=wait)
                 return
             except TimeoutError:
                 pass
-        await self._deliver(planned)
+        locked = close_window_if_due(self._state, self._context())
+        if locked is not None:
+            await self._apply_system_change(locked, "penilaian.locked")
+        elif planned is not None and planned.at <= workflow.now():
+            await self._deliver(planned)
 
     def _continue_as_new_due(self) -> bool:
         info = workflow.info()
@@ -220,6 +250,88 @@ class AppraisalWorkflow:
     def _check_change_supervisor(self, envelope: Envelope[ChangeSupervisor]) -> None:
         self._check(envelope)
 
+    @workflow.update
+    async def schedule_dialogue(self, envelope: Envelope[ScheduleDialogue]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @schedule_dialogue.validator
+    def _check_schedule_dialogue(self, envelope: Envelope[ScheduleDialogue]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def record_dialogue(self, envelope: Envelope[RecordDialogue]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @record_dialogue.validator
+    def _check_record_dialogue(self, envelope: Envelope[RecordDialogue]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def rate(self, envelope: Envelope[RateAppraisal]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @rate.validator
+    def _check_rate(self, envelope: Envelope[RateAppraisal]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def deliver_result(self, envelope: Envelope[DeliverResult]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @deliver_result.validator
+    def _check_deliver_result(self, envelope: Envelope[DeliverResult]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def file_keberatan(self, envelope: Envelope[FileKeberatan]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @file_keberatan.validator
+    def _check_file_keberatan(self, envelope: Envelope[FileKeberatan]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def add_keberatan_statement(
+        self, envelope: Envelope[AddKeberatanStatement]
+    ) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @add_keberatan_statement.validator
+    def _check_add_keberatan_statement(self, envelope: Envelope[AddKeberatanStatement]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def decide_keberatan(self, envelope: Envelope[DecideKeberatan]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @decide_keberatan.validator
+    def _check_decide_keberatan(self, envelope: Envelope[DecideKeberatan]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def assign_development(self, envelope: Envelope[AssignDevelopment]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @assign_development.validator
+    def _check_assign_development(self, envelope: Envelope[AssignDevelopment]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def report_development(self, envelope: Envelope[ReportDevelopmentDone]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @report_development.validator
+    def _check_report_development(self, envelope: Envelope[ReportDevelopmentDone]) -> None:
+        self._check(envelope)
+
+    @workflow.update
+    async def confirm_development(self, envelope: Envelope[ConfirmDevelopment]) -> AppraisalState:
+        return await self._execute(envelope)
+
+    @confirm_development.validator
+    def _check_confirm_development(self, envelope: Envelope[ConfirmDevelopment]) -> None:
+        self._check(envelope)
+
     # --- mechanics ------------------------------------------------------------------
 
     def _context(self) -> RuleContext:
@@ -246,6 +358,19 @@ class AppraisalWorkflow:
             after={"stage": self._state.stage.value, "version": self._state.version},
         )
         return self._state
+
+    async def _apply_system_change(self, state: AppraisalState, action: str) -> None:
+        """A transition the workflow makes on its own (e.g. the keberatan window closing)."""
+        before = self._state
+        self._state = state
+        await self._persist(
+            state,
+            action=action,
+            actor=SYSTEM_ACTOR,
+            actor_role=None,
+            before={"stage": before.stage.value, "version": before.version},
+            after={"stage": state.stage.value, "version": state.version},
+        )
 
     async def _deliver(self, planned: PlannedNotice) -> None:
         """Send a reminder, escalation or re-routing notice and record who was told."""

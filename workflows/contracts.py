@@ -15,9 +15,10 @@ from domain.notices import NoticeKind, StepKind
 from domain.organisation import RosterMember
 from domain.roles import Role
 from domain.schedule import Period, PeriodSchedule
+from domain.unit import UnitCommand, UnitMember, UnitState
 
 TASK_QUEUE = "kinerja"
-C = TypeVar("C", bound=Command)
+C = TypeVar("C", bound=Command | UnitCommand)
 
 
 class ActivityNames:
@@ -31,6 +32,9 @@ class ActivityNames:
     DELIVER_NOTICE = "deliver_notice"
     LOAD_APPRAISAL_PAGE = "load_appraisal_page"
     EXTEND_DEADLINES = "extend_deadlines"
+    LOAD_UNIT_MEMBERS = "load_unit_members"
+    DELIVER_UNIT_RESULTS = "deliver_unit_results"
+    RECORD_UNIT_CHANGE = "record_unit_change"
     RECORD_MUTASI = "record_mutasi"
 
 
@@ -198,3 +202,31 @@ class ApplyExtension(BaseModel):
 
 
 ExtensionInput.model_rebuild()
+
+
+class UnitInput(BaseModel):
+    state: UnitState
+
+
+class UnitMembersRequest(BaseModel):
+    period_id: str
+    unit_code: str
+
+
+class DeliverUnitResults(BaseModel):
+    """Deliver the results of ``members`` on behalf of ``actor`` (who finalised the unit)."""
+
+    period_id: str
+    members: list[UnitMember]
+    actor: Actor
+    request_id: str | None = None
+
+
+class UnitChange(BaseModel):
+    workflow_id: str
+    state: UnitState
+    action: str
+    actor: str
+    request_id: str | None = None
+    at: datetime
+    details: dict[str, Any] | None = None

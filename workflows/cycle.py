@@ -87,7 +87,8 @@ class CycleWorkflow:
             await self._record_progress(input, "running" if input.fanout_done else "starting")
             pages += 1
             if not input.fanout_done and pages >= input.pages_per_run:
-                workflow.continue_as_new(input)
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(input.model_copy(update={"completed": self._completed}))
 
         await workflow.wait_condition(
             lambda: (

@@ -8,3 +8,7 @@ def cycle_workflow_id(period_id: str) -> str:
 
 def appraisal_workflow_id(period_id: str, nip: str) -> str:
     return f"appraisal-{period_id}-{nip}"
+
+
+def unit_workflow_id(period_id: str, unit_code: str) -> str:
+    return f"unit-{period_id}-{unit_code}"

@@ -26,6 +26,7 @@ async def save_state(
         "unit_code": state.unit_code,
         "supervisor_nip": state.supervisor_nip,
         "stage": state.stage.value,
+        "predikat": state.result.predikat.value if state.result else None,
         "version": state.version,
         "state": state.model_dump(mode="json"),
         "workflow_id": workflow_id,

@@ -6,15 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistence.models import Employee, Notification
-
-
-async def supervisor_of(session: AsyncSession, nip: str) -> str | None:
-    """The supervisor of ``nip`` in the organisation tree (None at the top)."""
-    supervisor: str | None = await session.scalar(
-        select(Employee.supervisor_nip).where(Employee.nip == nip)
-    )
-    return supervisor
+from persistence.models import Notification
 
 
 async def add_notification(

@@ -151,3 +151,11 @@ async def set_supervisor(session: AsyncSession, nip: str, supervisor_nip: str | 
     employee.supervisor_nip = supervisor_nip
     await session.flush()
     return True
+
+
+async def supervisor_of(session: AsyncSession, nip: str) -> str | None:
+    """The supervisor of ``nip`` in the organisation tree (None at the top)."""
+    supervisor: str | None = await session.scalar(
+        select(Employee.supervisor_nip).where(Employee.nip == nip)
+    )
+    return supervisor

@@ -70,7 +70,7 @@ async def test_only_hr_extends_and_bad_requests_are_refused(
     as_staff = await client.post(f"/periods/{period_id}/extensions", json=body, headers=auth(STAFF))
     bad_key = await client.post(
         f"/periods/{period_id}/extensions",
-        json={**body, "deadline": "penilaian_due"},
+        json={**body, "deadline": "keberatan_due"},
         headers=auth(HR, "hr_admin"),
     )
     unknown_period = await client.post(

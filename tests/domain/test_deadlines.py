@@ -30,11 +30,15 @@ from domain.skp import Skp, SkpStatus
 from domain.sosialisasi import Acknowledge
 from domain.stages import Stage
 from tests.domain.builders import (
+    BELOW,
     BKPSDM,
     HR,
+    LOCKED_AT,
+    OBJECTED_AT,
     OWNER,
     PEGAWAI,
     PENILAI,
+    REPORTED_AT,
     SUPERVISOR,
     TIM_PENILAI,
     context_at,
@@ -200,14 +204,88 @@ def test_steps_are_sorted_by_due_time() -> None:
     assert dues == sorted(dues)
 
 
+def test_wawancara_is_owed_by_the_pejabat_penilai() -> None:
+    step = only_step(state_in(Stage.WAWANCARA))
+    assert (step.key, step.kind, step.owed_by) == (
+        "wawancara",
+        StepKind.WAWANCARA,
+        Role.PEJABAT_PENILAI,
+    )
+    assert (step.due, step.deadline) == (SCHEDULE.wawancara_due, "wawancara_due")
+
+
+def test_the_rating_is_owed_by_the_pejabat_penilai_until_given() -> None:
+    step = only_step(state_in(Stage.PENILAIAN))
+    assert (step.key, step.kind, step.owed_by) == (
+        "penilaian",
+        StepKind.PENILAIAN,
+        Role.PEJABAT_PENILAI,
+    )
+    assert (step.due, step.deadline) == (SCHEDULE.penilaian_due, "penilaian_due")
+
+
 @pytest.mark.parametrize(
-    "stage", [Stage.WAWANCARA, Stage.PENILAIAN, Stage.TINDAK_LANJUT, Stage.SELESAI]
+    "state",
+    [
+        state_in(Stage.PENILAIAN, ratings=BELOW),
+        state_in(Stage.PENILAIAN, ratings=BELOW, delivered=True),
+        state_in(Stage.SELESAI),
+        state_in(Stage.SELESAI, ratings=BELOW),
+    ],
+    ids=["rated", "delivered", "selesai_baik", "selesai_after_development"],
 )
-def test_later_stages_owe_nothing_yet(stage: Stage) -> None:
-    state = state_in(stage)
+def test_nobody_owes_anything_while_the_window_runs_or_once_finished(
+    state: AppraisalState,
+) -> None:
+    """A rated result waits for the unit's finalisation, a delivered one for the clock
+    (the keberatan window); a finished appraisal owes nothing, ever."""
     assert pending_steps(state, SCHEDULE) == []
     assert earliest_notice(state, SCHEDULE, EARLY) is None
     assert not is_overdue(state, SCHEDULE, datetime(2030, 1, 1, tzinfo=WIB))
+
+
+def test_a_keberatan_is_owed_by_the_atasan_penilai() -> None:
+    step = only_step(state_in(Stage.PENILAIAN, ratings=BELOW, objected=True))
+    assert (step.key, step.kind, step.owed_by) == (
+        "keberatan",
+        StepKind.KEBERATAN_PUTUSAN,
+        Role.ATASAN_PENILAI,
+    )
+    assert (step.due, step.deadline) == (
+        OBJECTED_AT + timedelta(days=SCHEDULE.keberatan_days),
+        None,
+    )
+
+
+def test_follow_up_owes_assignment_then_completion_then_confirmation() -> None:
+    feedback_window = timedelta(days=SCHEDULE.feedback_days)
+    step = only_step(state_in(Stage.TINDAK_LANJUT))
+    assert (step.key, step.kind, step.owed_by, step.due, step.deadline) == (
+        "tindak_lanjut_penugasan",
+        StepKind.TINDAK_LANJUT_PENUGASAN,
+        Role.PEJABAT_PENILAI,
+        LOCKED_AT + feedback_window,
+        None,
+    )
+    state = state_in(Stage.TINDAK_LANJUT, actions=("confirmed", "reported", "assigned"))
+    assert [
+        (s.key, s.kind, s.owed_by, s.due, s.deadline) for s in pending_steps(state, SCHEDULE)
+    ] == [
+        (
+            "tindak_lanjut_konfirmasi/2",
+            StepKind.TINDAK_LANJUT_KONFIRMASI,
+            Role.PEJABAT_PENILAI,
+            REPORTED_AT + feedback_window,
+            None,
+        ),
+        (
+            "tindak_lanjut/3",
+            StepKind.TINDAK_LANJUT_PELAKSANAAN,
+            Role.PEGAWAI,
+            SCHEDULE.tindak_lanjut_due,
+            "development_due:3",
+        ),
+    ]
 
 
 def test_an_extension_moves_the_pending_step() -> None:
@@ -443,8 +521,10 @@ def test_an_extension_must_be_later(offset: timedelta) -> None:
 @pytest.mark.parametrize(
     "deadline",
     [
-        "wawancara_due",
-        "penilaian_due",
+        "tindak_lanjut_due",  # each action has its own development_due:<n>
+        "development_due",
+        "development_due:0",
+        "development_due:01",
         "checkin_due",
         "checkin_due:",
         "checkin_due:0",
@@ -483,6 +563,37 @@ def test_an_accepted_check_in_extension_really_moves_the_check_in(deadline: str)
     except InvalidInputError:
         return
     assert effective_due(after, SCHEDULE, f"checkin_due:{index}") == new_due
+
+
+@pytest.mark.parametrize(
+    ("state", "deadline", "step_key"),
+    [
+        (state_in(Stage.WAWANCARA), "wawancara_due", "wawancara"),
+        (state_in(Stage.PENILAIAN), "penilaian_due", "penilaian"),
+        (
+            state_in(Stage.TINDAK_LANJUT, actions=("assigned",)),
+            "development_due:1",
+            "tindak_lanjut/1",
+        ),
+    ],
+)
+def test_later_deadlines_can_be_extended_too(
+    state: AppraisalState, deadline: str, step_key: str
+) -> None:
+    new_due = effective_due(state, SCHEDULE, deadline) + 10 * DAY
+    state = run(state, BKPSDM, extend(deadline, new_due))
+    (step,) = [s for s in pending_steps(state, SCHEDULE) if s.key == step_key]
+    assert (step.due, step.deadline) == (new_due, deadline)
+
+
+def test_a_development_action_the_employee_does_not_have_is_refused() -> None:
+    for state in (state_in(Stage.TINDAK_LANJUT), approved()):
+        refuse(
+            state,
+            BKPSDM,
+            extend("development_due:1", datetime(2027, 6, 1, tzinfo=WIB)),
+            InvalidInputError,
+        )
 
 
 def test_a_check_in_the_employee_does_not_have_is_refused() -> None:

@@ -1,32 +1,51 @@
 """The whole appraisal state machine under random use: random commands from random people
-(the employee, her supervisor, a newly appointed supervisor, BKPSDM, the tim penilai, a
-stranger) while the clock moves forward, with reminders and escalations delivered when
-due. Half the steps follow the happy path so that runs reach monitoring and beyond; the
-other half try anything. Whatever happens, the invariants below hold after every step."""
+(the employee, her supervisor, a newly appointed supervisor, the atasan penilai, BKPSDM,
+the tim penilai, a stranger) while the clock moves forward, with the workflow's timers
+firing: reminders and escalations delivered when due, and the keberatan window closing.
+Half the steps follow the happy path so that runs reach the second half of the year (the
+dialogue, the rating, delivery, keberatan, follow-up) and finish; the other half try
+anything. Whatever happens, the invariants below hold after every step."""
 
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.appraisal import Actor, AppraisalState, Command
-from domain.checkin import Realisation
+from domain.checkin import Rating, Realisation
 from domain.deadlines import earliest_notice, is_overdue, with_notice
 from domain.errors import DomainError
+from domain.evaluation import DevelopmentKind, KeberatanOutcome
 from domain.pemantauan import GiveFeedback, ReportCheckIn
+from domain.penilaian import (
+    AddKeberatanStatement,
+    DecideKeberatan,
+    DeliverResult,
+    FileKeberatan,
+    RateAppraisal,
+    close_window_if_due,
+    keberatan_window_closes,
+)
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
+from domain.predikat import CREDIT_PERCENT, Predikat, predikat
 from domain.roles import Role
 from domain.skp import SkpEventKind, SkpStatus
 from domain.sosialisasi import Acknowledge
 from domain.stages import Stage
+from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
+from domain.wawancara import RecordDialogue, ScheduleDialogue
 from tests.domain.builders import (
+    ATASAN,
+    ATASAN_PENILAI,
     BKPSDM,
     OWNER,
     PEGAWAI,
     PENILAI,
     SUPERVISOR,
     TIM_PENILAI,
+    ActionProgress,
     context_at,
     person,
     schedule_2026,
@@ -40,7 +59,7 @@ START = datetime(2026, 1, 1, 8, tzinfo=WIB)
 NEW_SUPERVISOR = "198806062012032006"
 STRANGER = person("197001012000031001")
 NEW_PENILAI = person(NEW_SUPERVISOR, Role.PEJABAT_PENILAI)
-ACTORS = [PEGAWAI, PENILAI, NEW_PENILAI, BKPSDM, TIM_PENILAI, STRANGER]
+ACTORS = [PEGAWAI, PENILAI, NEW_PENILAI, ATASAN_PENILAI, BKPSDM, TIM_PENILAI, STRANGER]
 CONTENTS = [valid_content(1), valid_content(2), valid_content(3)]
 DEADLINE_KEYS = [
     "sosialisasi_due",
@@ -51,7 +70,18 @@ DEADLINE_KEYS = [
     "checkin_due:3",
     "checkin_due:9",
     "wawancara_due",
+    "penilaian_due",
+    "development_due:1",
+    "development_due:2",
 ]
+ATASAN_CHOICES = [ATASAN, None, NEW_SUPERVISOR]  # as resolved from the organisation
+# The predicate's consequences, stated independently of domain.predikat's tables.
+PROMOTION = {Predikat.SANGAT_BAIK, Predikat.BAIK}
+NEEDS_HELP = {Predikat.BUTUH_PERBAIKAN, Predikat.KURANG, Predikat.SANGAT_KURANG}
+SIX_MONTHS = timedelta(days=183)
+KEBERATAN_WINDOW = timedelta(days=SCHEDULE.keberatan_days)
+ratings = st.sampled_from(list(Rating))
+some_day = st.integers(0, 500).map(lambda days: START + timedelta(days=days))
 
 realisations = st.lists(
     st.builds(
@@ -82,6 +112,32 @@ any_command: st.SearchStrategy[Command] = st.one_of(
         new_supervisor_nip=st.sampled_from([SUPERVISOR, NEW_SUPERVISOR, OWNER, None]),
         reason=st.just("Mutasi"),
     ),
+    st.builds(ScheduleDialogue, scheduled_for=some_day, participants=st.just((OWNER,))),
+    st.builds(
+        RecordDialogue,
+        held_at=some_day,
+        participants=st.sampled_from([(OWNER, SUPERVISOR), (SUPERVISOR,)]),
+        notes=st.just("Capaian dibahas bersama"),
+    ),
+    st.builds(RateAppraisal, hasil_kerja=ratings, perilaku=ratings),
+    st.builds(DeliverResult, atasan_nip=st.sampled_from(ATASAN_CHOICES)),
+    st.just(FileKeberatan(reasons="Capaian belum diperhitungkan")),
+    st.just(AddKeberatanStatement(text="Bukti terlampir")),
+    st.builds(
+        DecideKeberatan,
+        outcome=st.sampled_from(list(KeberatanOutcome)),
+        reasoning=st.just("Sesuai bukti"),
+        hasil_kerja=st.none() | ratings,
+        perilaku=st.none() | ratings,
+    ),
+    st.builds(
+        AssignDevelopment,
+        kind=st.sampled_from(list(DevelopmentKind)),
+        title=st.just("Pelatihan pelayanan prima"),
+        due=st.none() | some_day,
+    ),
+    st.builds(ReportDevelopmentDone, number=st.integers(1, 3), note=st.just("Sudah diikuti")),
+    st.builds(ConfirmDevelopment, number=st.integers(1, 3)),
 )
 
 
@@ -91,7 +147,9 @@ def pejabat_penilai(state: AppraisalState) -> Actor:
     return person(state.supervisor_nip, Role.PEJABAT_PENILAI)
 
 
-def happy_path(state: AppraisalState, data: st.DataObject) -> tuple[Command, Actor] | None:
+def happy_path(
+    state: AppraisalState, data: st.DataObject, now: datetime
+) -> tuple[Command, Actor] | None:
     """The command the right person would issue next, if any."""
     if state.stage is Stage.SOSIALISASI:
         return Acknowledge(), PEGAWAI
@@ -118,7 +176,57 @@ def happy_path(state: AppraisalState, data: st.DataObject) -> tuple[Command, Act
             if checkin.feedback is None:
                 command = GiveFeedback(index=checkin.index, text="Lanjutkan")
                 return command, pejabat_penilai(state)
+    if state.stage is Stage.WAWANCARA:
+        holder = data.draw(st.sampled_from([pejabat_penilai(state), TIM_PENILAI]))
+        if not state.dialogues and data.draw(st.booleans()):
+            return ScheduleDialogue(scheduled_for=now, participants=(OWNER,)), holder
+        participants = (OWNER, *([state.supervisor_nip] if state.supervisor_nip else []))
+        command = RecordDialogue(held_at=now, participants=participants, notes="Dialog kinerja")
+        return command, holder
+    if state.stage is Stage.PENILAIAN:
+        result, keberatan = state.result, state.keberatan
+        if result is None or (result.delivered_at is None and data.draw(st.booleans())):
+            hasil_kerja, perilaku = data.draw(ratings), data.draw(ratings)
+            rater = data.draw(st.sampled_from([pejabat_penilai(state), TIM_PENILAI]))
+            return RateAppraisal(hasil_kerja=hasil_kerja, perilaku=perilaku), rater
+        if result.delivered_at is None:
+            command = DeliverResult(atasan_nip=data.draw(st.sampled_from(ATASAN_CHOICES)))
+            return command, data.draw(st.sampled_from([BKPSDM, TIM_PENILAI]))
+        if keberatan is None:
+            # Object, or let the window close (the clock's job).
+            if data.draw(st.booleans()):
+                return FileKeberatan(reasons="Capaian triwulan IV belum dihitung"), PEGAWAI
+            return None
+        if data.draw(st.integers(0, 3)) == 0:
+            speaker = data.draw(st.sampled_from([PEGAWAI, pejabat_penilai(state)]))
+            return AddKeberatanStatement(text="Keterangan tambahan"), speaker
+        if data.draw(st.booleans()):
+            decision = DecideKeberatan(outcome=KeberatanOutcome.DITOLAK, reasoning="Tetap")
+        else:
+            decision = DecideKeberatan(
+                outcome=KeberatanOutcome.DIUBAH,
+                reasoning="Bukti mendukung",
+                hasil_kerja=data.draw(ratings),
+                perilaku=data.draw(ratings),
+            )
+        return decision, atasan_penilai(state)
+    if state.stage is Stage.TINDAK_LANJUT:
+        for action in state.development:
+            if action.reported_at is None:
+                return ReportDevelopmentDone(number=action.number, note="Selesai"), PEGAWAI
+            if action.confirmed_at is None:
+                return ConfirmDevelopment(number=action.number), pejabat_penilai(state)
+        due = None if now < SCHEDULE.tindak_lanjut_due else now + timedelta(days=60)
+        command = AssignDevelopment(kind=DevelopmentKind.PELATIHAN, title="Pelatihan", due=due)
+        return command, data.draw(st.sampled_from([pejabat_penilai(state), TIM_PENILAI]))
     return None
+
+
+def atasan_penilai(state: AppraisalState) -> Actor:
+    atasan = state.result.atasan_nip if state.result else None
+    if atasan is None:
+        return BKPSDM
+    return person(atasan, Role.ATASAN_PENILAI)
 
 
 def check_invariants(state: AppraisalState, now: datetime) -> None:
@@ -146,6 +254,104 @@ def check_invariants(state: AppraisalState, now: datetime) -> None:
     assert state.skp.submissions == kinds.count(SkpEventKind.DIAJUKAN)
     assert kinds.count(SkpEventKind.DISETUJUI) == (1 if approved else 0)
     assert state.overdue is is_overdue(state, SCHEDULE, now)
+    check_second_half(state)
+
+
+def check_second_half(state: AppraisalState) -> None:
+    position = state.stage.position
+    if position >= Stage.WAWANCARA.position:
+        assert all(checkin.done for checkin in state.checkins)
+    if position >= Stage.PENILAIAN.position:
+        assert any(dialogue.held_at is not None for dialogue in state.dialogues)
+    assert [d.number for d in state.dialogues] == list(range(1, len(state.dialogues) + 1))
+    result, keberatan = state.result, state.keberatan
+    if result is None:
+        assert position <= Stage.PENILAIAN.position
+        assert keberatan is None
+    else:
+        assert position >= Stage.PENILAIAN.position
+        # The predicate always follows the matrix, also after a keberatan changed ratings.
+        assert result.predikat is predikat(result.hasil_kerja, result.perilaku)
+    if result is None or result.locked_at is None:
+        assert position <= Stage.PENILAIAN.position
+        if result is not None:
+            assert result.credit_percent is None
+            assert result.improvement_until is None
+            assert not result.promotion_eligible
+    else:
+        assert position >= Stage.TINDAK_LANJUT.position
+        assert result.delivered_at is not None
+        assert result.delivered_at <= result.locked_at
+        assert result.credit_percent == CREDIT_PERCENT[result.predikat]
+        assert result.promotion_eligible is (result.predikat in PROMOTION)
+        needs_help = result.predikat in NEEDS_HELP
+        assert result.improvement_until == (result.locked_at + SIX_MONTHS if needs_help else None)
+        assert (state.stage is Stage.TINDAK_LANJUT) is (
+            needs_help and not (state.development and all_confirmed(state))
+        )
+        if keberatan is None:
+            # Only the clock locks an undisputed result, once the window has passed.
+            assert result.locked_at >= result.delivered_at + KEBERATAN_WINDOW
+    if keberatan is not None:
+        assert result is not None
+        assert result.delivered_at is not None
+        assert result.delivered_at <= keberatan.filed_at < result.delivered_at + KEBERATAN_WINDOW
+        decision = keberatan.decision
+        assert (decision is not None) is (position > Stage.PENILAIAN.position)
+        if decision is not None:
+            assert decision.predikat_after is result.predikat
+            assert result.locked_at == decision.at
+            assert decision.by != OWNER
+            if decision.outcome is KeberatanOutcome.DITOLAK:
+                assert decision.predikat_before is decision.predikat_after
+    if state.development:
+        assert state.stage in (Stage.TINDAK_LANJUT, Stage.SELESAI)
+        assert result is not None
+        assert result.predikat in NEEDS_HELP
+    numbers = [action.number for action in state.development]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for action in state.development:
+        assert action.confirmed_at is None or action.reported_at is not None
+    if state.stage is Stage.SELESAI:
+        assert result is not None
+        assert result.locked_at is not None
+        assert state.completed_at is not None
+        assert state.completed_at >= result.locked_at
+        if result.predikat in NEEDS_HELP:
+            assert state.development
+            assert all_confirmed(state)
+            assert state.completed_at == max(
+                a.confirmed_at for a in state.development if a.confirmed_at is not None
+            )
+        else:
+            assert state.development == ()
+            assert state.completed_at == result.locked_at
+    else:
+        assert state.completed_at is None
+
+
+def all_confirmed(state: AppraisalState) -> bool:
+    return all(action.confirmed_at is not None for action in state.development)
+
+
+def window_closes(state: AppraisalState) -> datetime | None:
+    return keberatan_window_closes(state, SCHEDULE.keberatan_days)
+
+
+def check_keberatan_after_the_window_is_refused(state: AppraisalState, now: datetime) -> None:
+    """Whatever else happened, once the window has passed the employee cannot object."""
+    closes = window_closes(state)
+    if closes is None or now < closes:
+        return
+    snapshot = state.model_copy(deep=True)
+    try:
+        FileKeberatan(reasons="Terlambat tapi tetap keberatan").apply(
+            state, PEGAWAI, context_at(now, SCHEDULE)
+        )
+    except DomainError:
+        assert state == snapshot
+        return
+    raise AssertionError(f"keberatan accepted at {now}, window closed at {closes}")
 
 
 @settings(
@@ -159,12 +365,14 @@ def test_random_use_keeps_every_invariant(data: st.DataObject) -> None:
     now = START
     accepted: list[str] = []
     changes_of_supervisor = 0
-    for _ in range(data.draw(st.integers(1, 60), label="steps")):
+    for _ in range(data.draw(st.integers(1, 80), label="steps")):
         now += timedelta(hours=data.draw(st.integers(0, 24 * 12), label="hours"))
+        check_keberatan_after_the_window_is_refused(state, now)
         before = state
         snapshot = state.model_copy(deep=True)
 
-        if data.draw(st.integers(0, 9), label="kind") < 2:
+        kind = data.draw(st.integers(0, 9), label="kind")
+        if kind == 0:
             # The workflow's timer fired: deliver the earliest notice if it is due.
             planned = earliest_notice(state, SCHEDULE, now)
             if planned is None or planned.at > now:
@@ -183,7 +391,34 @@ def test_random_use_keeps_every_invariant(data: st.DataObject) -> None:
             check_invariants(state, now)
             continue
 
-        step = happy_path(state, data) if data.draw(st.booleans(), label="happy") else None
+        if kind == 1:
+            # The workflow's other timer: the keberatan window may have closed.
+            closed = close_window_if_due(state, context_at(now, SCHEDULE))
+            closes = window_closes(state)
+            if closed is None:
+                assert state == snapshot
+                assert (
+                    state.stage is not Stage.PENILAIAN
+                    or closes is None
+                    or state.keberatan is not None
+                    or now < closes
+                )
+                continue
+            accepted.append("window.closed")
+            event(f"penilaian -> {closed.stage.value} by the window closing")
+            assert before.stage is Stage.PENILAIAN
+            assert before.keberatan is None
+            assert closes is not None
+            assert now >= closes
+            assert closed.version == before.version + 1  # the lock is one step
+            assert closed.stage in (Stage.TINDAK_LANJUT, Stage.SELESAI)
+            assert closed.result is not None
+            assert closed.result.locked_at == now
+            state = closed
+            check_invariants(state, now)
+            continue
+
+        step = happy_path(state, data, now) if data.draw(st.booleans(), label="happy") else None
         command, actor = step or (data.draw(any_command), data.draw(st.sampled_from(ACTORS)))
         try:
             state = command.apply(state, actor, context_at(now, SCHEDULE))
@@ -204,11 +439,37 @@ def test_random_use_keeps_every_invariant(data: st.DataObject) -> None:
             assert actor.nip == OWNER or (
                 isinstance(command, DraftSkp | SubmitSkp) and actor.has(Role.TIM_PENILAI)
             )
-        if isinstance(command, ApproveSkp | ReturnSkp | GiveFeedback):
+        if isinstance(command, ApproveSkp | ReturnSkp | GiveFeedback | ConfirmDevelopment):
             assert before.is_pejabat_penilai(actor)
             assert actor.nip != OWNER
         if isinstance(command, ExtendDeadline):
             assert state.due_overrides[command.deadline] == command.new_due
+        if isinstance(command, ScheduleDialogue | RecordDialogue | AssignDevelopment):
+            assert before.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI)
+        if isinstance(command, RateAppraisal):
+            assert before.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI)
+            assert actor.nip != OWNER
+            assert before.result is None or before.result.delivered_at is None
+        if isinstance(command, DeliverResult):
+            assert actor.has(Role.HR_ADMIN) or actor.has(Role.TIM_PENILAI)
+            assert state.result is not None
+            assert state.result.delivered_at == now
+        if isinstance(command, FileKeberatan):
+            closes = window_closes(before)
+            assert actor.nip == OWNER
+            assert closes is not None
+            assert now < closes
+        if isinstance(command, AddKeberatanStatement):
+            assert before.is_employee(actor) or before.is_pejabat_penilai(actor)
+            assert state.stage is Stage.PENILAIAN
+        if isinstance(command, DecideKeberatan):
+            assert before.is_atasan_penilai(actor)
+            assert actor.nip != OWNER
+            assert state.stage in (Stage.TINDAK_LANJUT, Stage.SELESAI)  # locked in one step
+        if isinstance(command, ReportDevelopmentDone):
+            assert actor.nip == OWNER
+        if state.stage is not before.stage:
+            event(f"{before.stage.value} -> {state.stage.value} by {command.action}")
         check_invariants(state, now)
 
     event(f"reached {state.stage.value}")
@@ -225,7 +486,7 @@ def test_the_happy_path_alone_finishes_monitoring(data: st.DataObject) -> None:
     state = state_in(Stage.SOSIALISASI)
     now = START
     while state.stage is not Stage.WAWANCARA:
-        step = happy_path(state, data)
+        step = happy_path(state, data, now)
         assert step is not None
         command, actor = step
         now += timedelta(hours=data.draw(st.integers(0, 24)))
@@ -233,3 +494,92 @@ def test_the_happy_path_alone_finishes_monitoring(data: st.DataObject) -> None:
         check_invariants(state, now)
     assert len(state.checkins) == len(SCHEDULE.checkin_dues)
     assert state.skp.submissions >= 1
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_happy_path_and_the_clock_finish_the_year(data: st.DataObject) -> None:
+    """The right people doing the next step, and the clock closing the keberatan window
+    when nobody objects, bring every appraisal to selesai."""
+    state = state_in(Stage.SOSIALISASI)
+    now = START
+    for _ in range(200):
+        if state.stage is Stage.SELESAI:
+            break
+        now += timedelta(hours=data.draw(st.integers(0, 24)))
+        step = happy_path(state, data, now)
+        if step is None:
+            # Waiting for the window: the timer fires when it closes.
+            closes = window_closes(state)
+            assert closes is not None
+            now = max(now, closes)
+            closed = close_window_if_due(state, context_at(now, SCHEDULE))
+            assert closed is not None
+            assert closed.version == state.version + 1
+            state = closed
+        else:
+            command, actor = step
+            try:
+                after = command.apply(state, actor, context_at(now, SCHEDULE))
+            except DomainError:
+                # The happy path may change its mind: the same rating again in a
+                # keberatan is a rejection, not a change.
+                assert isinstance(command, DecideKeberatan)
+                continue
+            assert after.version == state.version + 1
+            state = after
+        check_invariants(state, now)
+    assert state.stage is Stage.SELESAI
+    event(f"predikat {state.result.predikat.value if state.result else None}")
+    event(f"keberatan: {state.keberatan is not None}")
+    assert state.completed_at is not None
+
+
+@pytest.mark.parametrize(
+    ("stage", "options"),
+    [
+        (Stage.SOSIALISASI, {}),
+        (Stage.PERENCANAAN, {}),
+        (Stage.PEMANTAUAN, {}),
+        (Stage.WAWANCARA, {}),
+        (Stage.PENILAIAN, {}),
+        (Stage.PENILAIAN, {"ratings": (Rating.DI_ATAS, Rating.DI_BAWAH)}),
+        (Stage.PENILAIAN, {"ratings": (Rating.SESUAI, Rating.SESUAI), "delivered": True}),
+        (Stage.PENILAIAN, {"ratings": (Rating.DI_BAWAH, Rating.SESUAI), "objected": True}),
+        (
+            Stage.PENILAIAN,
+            {"ratings": (Rating.DI_ATAS, Rating.DI_ATAS), "atasan": None, "delivered": True},
+        ),
+        (Stage.TINDAK_LANJUT, {}),
+        (Stage.TINDAK_LANJUT, {"ratings": (Rating.DI_BAWAH, Rating.DI_BAWAH)}),
+        (Stage.TINDAK_LANJUT, {"actions": ("confirmed", "reported", "assigned")}),
+        (Stage.SELESAI, {}),
+        (Stage.SELESAI, {"ratings": (Rating.DI_ATAS, Rating.DI_ATAS)}),
+        (Stage.SELESAI, {"ratings": (Rating.SESUAI, Rating.DI_BAWAH)}),
+        (
+            Stage.SELESAI,
+            {"ratings": (Rating.DI_BAWAH, Rating.SESUAI), "actions": ("confirmed",) * 2},
+        ),
+    ],
+)
+def test_the_builders_states_keep_every_invariant(stage: Stage, options: dict[str, object]) -> None:
+    """The states other tests start from are ones the machine could reach."""
+    state = state_in(stage, **options)
+    check_invariants(state, START)
+    result = state.result
+    if result is not None and result.locked_at is not None:
+        assert result.locked_at >= window_closes(state)  # type: ignore[operator]
+
+
+def test_the_builder_refuses_inconsistent_requests() -> None:
+    progress: tuple[ActionProgress, ...] = ("assigned",)
+    for stage, options in [
+        (Stage.PENILAIAN, {"delivered": True}),  # nothing rated to deliver
+        (Stage.WAWANCARA, {"ratings": (Rating.SESUAI, Rating.SESUAI)}),
+        (Stage.TINDAK_LANJUT, {"ratings": (Rating.SESUAI, Rating.SESUAI)}),  # baik: no follow-up
+        (Stage.TINDAK_LANJUT, {"actions": ("confirmed",)}),  # that would be selesai
+        (Stage.SELESAI, {"ratings": (Rating.DI_BAWAH, Rating.SESUAI), "actions": progress}),
+        (Stage.PENILAIAN, {"actions": progress}),
+    ]:
+        with pytest.raises(AssertionError):
+            state_in(stage, **options)  # type: ignore[arg-type]

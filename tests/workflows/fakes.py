@@ -8,11 +8,13 @@ from temporalio import activity
 
 from domain.organisation import RosterMember
 from domain.roles import Role
+from domain.unit import UnitMember
 from workflows.contracts import (
     ActivityNames,
     ApplyExtension,
     AppraisalChange,
     AppraisalPageRequest,
+    DeliverUnitResults,
     ExtensionTally,
     MutasiRecord,
     NoticeDelivery,
@@ -22,6 +24,8 @@ from workflows.contracts import (
     RosterPage,
     RosterPageRequest,
     StartAppraisals,
+    UnitChange,
+    UnitMembersRequest,
 )
 
 
@@ -114,3 +118,29 @@ class FakeCycleActivities:
             self.load_appraisal_page,
             self.extend_deadlines,
         ]
+
+
+@dataclass
+class FakeUnitActivities:
+    """A unit's members in memory; deliveries recorded instead of sent."""
+
+    members: list[UnitMember] = field(default_factory=list)
+    delivered: list[str] = field(default_factory=list)
+    changes: list[UnitChange] = field(default_factory=list)
+
+    @activity.defn(name=ActivityNames.LOAD_UNIT_MEMBERS)
+    async def load_unit_members(self, request: UnitMembersRequest) -> list[UnitMember]:
+        return self.members
+
+    @activity.defn(name=ActivityNames.DELIVER_UNIT_RESULTS)
+    async def deliver_unit_results(self, request: DeliverUnitResults) -> int:
+        self.delivered += [member.nip for member in request.members]
+        return len(request.members)
+
+    @activity.defn(name=ActivityNames.RECORD_UNIT_CHANGE)
+    async def record_unit_change(self, change: UnitChange) -> bool:
+        self.changes.append(change)
+        return True
+
+    def all(self) -> list[object]:
+        return [self.load_unit_members, self.deliver_unit_results, self.record_unit_change]

@@ -1,6 +1,7 @@
 """Driving one appraisal on the time-skipping server with fake activities: shared by
 the workflow tests and by the replay-history recorder."""
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,15 +9,20 @@ from typing import Any
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.appraisal import Actor, AppraisalState, Command
+from domain.checkin import Rating, Realisation
 from domain.notices import NoticeKind
+from domain.pemantauan import GiveFeedback, ReportCheckIn
+from domain.penilaian import DeliverResult, RateAppraisal
 from domain.perencanaan import ApproveSkp, DraftSkp, SubmitSkp
 from domain.roles import Role
 from domain.schedule import Period
 from domain.sosialisasi import Acknowledge
+from domain.wawancara import RecordDialogue
 from runtime.worker import workflow_runner
 from tests.domain.builders import valid_content
 from tests.factories import WIB, make_period
@@ -122,5 +128,59 @@ async def start_year(
 async def stop_year(year: Year, worker: Worker) -> None:
     """The time-skipping server only skips while no task waits on a queue, so an
     appraisal must not outlive its worker: terminate it first."""
-    await year.env.client.get_workflow_handle(year.handle.id).terminate("done")
+    with contextlib.suppress(RPCError):  # already completed
+        await year.env.client.get_workflow_handle(year.handle.id).terminate("done")
     await worker.__aexit__(None, None, None)
+
+
+ATASAN = Actor(subject=HEAD, nip=HEAD, roles=frozenset({Role.PEJABAT_PENILAI}))
+
+
+async def through_monitoring(
+    year: Year, realised: float = 12, quality: float = 90
+) -> AppraisalState:
+    """SKP approved, every check-in reported (cumulative ``realised`` of the main target
+    of 12 by the last one, ``quality`` % on the extra RHK's target of 90) and answered:
+    the appraisal waits for its dialogue."""
+    approved = await year.approved_skp()
+    count = len(approved.checkins)
+    state = approved
+    for checkin in approved.checkins:
+        await year.skip_to(checkin.due - timedelta(days=2))
+        value = realised * checkin.index / count
+        await year.send(
+            AppraisalWorkflow.report_checkin,
+            EMPLOYEE,
+            ReportCheckIn(
+                index=checkin.index,
+                realisations=(
+                    Realisation(indicator_id="ind-1", value=value),
+                    Realisation(indicator_id="ind-2", value=quality),
+                ),
+            ),
+        )
+        state = await year.send(
+            AppraisalWorkflow.give_feedback,
+            BOSS,
+            GiveFeedback(index=checkin.index, text="Terima kasih"),
+        )
+    return state
+
+
+async def rated_and_delivered(year: Year, hasil: Rating, perilaku: Rating) -> AppraisalState:
+    """Dialogue recorded, rated, and the result delivered with HEAD as atasan penilai."""
+    now = await year.env.get_current_time()
+    await year.send(
+        AppraisalWorkflow.record_dialogue,
+        BOSS,
+        RecordDialogue(
+            held_at=now,
+            participants=(STAFF, SUPERVISOR),
+            notes="Membahas capaian dan kendala tahun ini",
+            agreed_actions=("Perbaiki pencatatan layanan",),
+        ),
+    )
+    await year.send(
+        AppraisalWorkflow.rate, BOSS, RateAppraisal(hasil_kerja=hasil, perilaku=perilaku)
+    )
+    return await year.send(AppraisalWorkflow.deliver_result, BKPSDM, DeliverResult(atasan_nip=HEAD))

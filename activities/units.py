@@ -1,0 +1,95 @@
+"""Unit assessments: loading a unit's ratings for the distribution gate, delivering the
+results once the unit is final, and keeping the unit read model."""
+
+import asyncio
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.client import Client, WorkflowUpdateFailedError
+
+from domain.penilaian import DeliverResult
+from domain.unit import UnitMember
+from persistence.repositories import audit, units
+from persistence.repositories.audit import AuditRecord
+from persistence.repositories.organisation import supervisor_of
+from workflows.appraisal import AppraisalWorkflow
+from workflows.contracts import (
+    ActivityNames,
+    DeliverUnitResults,
+    Envelope,
+    UnitChange,
+    UnitMembersRequest,
+)
+from workflows.ids import appraisal_workflow_id
+
+
+class UnitActivities:
+    def __init__(
+        self, client: Client, sessionmaker: async_sessionmaker[AsyncSession], concurrency: int = 20
+    ) -> None:
+        self._client = client
+        self._sessionmaker = sessionmaker
+        self._concurrency = concurrency
+
+    @activity.defn(name=ActivityNames.LOAD_UNIT_MEMBERS)
+    async def load_unit_members(self, request: UnitMembersRequest) -> list[UnitMember]:
+        async with self._sessionmaker() as session:
+            return await units.unit_members(session, request.period_id, request.unit_code)
+
+    @activity.defn(name=ActivityNames.DELIVER_UNIT_RESULTS)
+    async def deliver_unit_results(self, request: DeliverUnitResults) -> int:
+        """Deliver each result, naming the atasan penilai who would hear a keberatan.
+        A result already delivered (a retried page) is refused by its workflow and not
+        counted again."""
+        limit = asyncio.Semaphore(self._concurrency)
+        async with self._sessionmaker() as session:
+            atasan = {
+                member.nip: await supervisor_of(session, member.supervisor_nip)
+                if member.supervisor_nip
+                else None
+                for member in request.members
+            }
+
+        async def deliver(member: UnitMember) -> bool:
+            handle = self._client.get_workflow_handle(
+                appraisal_workflow_id(request.period_id, member.nip)
+            )
+            envelope = Envelope(
+                actor=request.actor,
+                command=DeliverResult(atasan_nip=atasan[member.nip]),
+                request_id=request.request_id,
+            )
+            async with limit:
+                try:
+                    await handle.execute_update(AppraisalWorkflow.deliver_result, envelope)
+                except WorkflowUpdateFailedError:
+                    return False
+                finally:
+                    activity.heartbeat()
+            return True
+
+        outcomes = await asyncio.gather(*(deliver(member) for member in request.members))
+        return sum(outcomes)
+
+    @activity.defn(name=ActivityNames.RECORD_UNIT_CHANGE)
+    async def record_unit_change(self, change: UnitChange) -> bool:
+        state = change.state
+        async with self._sessionmaker.begin() as session:
+            saved = await units.save_unit_state(session, state, at=change.at)
+            audited = await audit.append_event(
+                session,
+                AuditRecord(
+                    event_key=f"{change.workflow_id}/v{state.version}",
+                    at=change.at,
+                    actor=change.actor,
+                    actor_role=None,
+                    action=change.action,
+                    subject_type="unit",
+                    subject_id=f"{state.period_id}/{state.unit_code}",
+                    period_id=state.period_id,
+                    workflow_id=change.workflow_id,
+                    request_id=change.request_id,
+                    after=change.details,
+                ),
+            )
+        return saved or audited

@@ -1,0 +1,113 @@
+"""Sending a command to one appraisal on behalf of the caller.
+
+Every write endpoint goes through ``AppraisalCommander.send``: first the caller must be
+able to see the appraisal (else 404, so a stranger learns nothing), then the actor is
+scoped to this object, then the Update goes to the workflow, whose validator asks the
+domain. Refusals map to 403/409/422 and leave the workflow untouched.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from api.access import actor_agency, can_view_appraisal
+from api.deps import ApiContext, context, current_actor, db_session, request_id
+from api.problems import Problem
+from api.schemas import AppraisalView
+from api.temporal_errors import problem_from_rpc, problem_from_update_failure
+from domain.appraisal import Actor, AppraisalState, Command
+from domain.deadlines import pending_steps
+from domain.roles import Role
+from domain.schedule import PeriodSchedule
+from persistence.models import Appraisal
+from persistence.repositories.appraisals import get_appraisal
+from persistence.repositories.periods import get_period
+from workflows.contracts import Envelope
+from workflows.ids import appraisal_workflow_id
+
+NOT_FOUND = "Penilaian tidak ditemukan"
+COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not this caller's step (e.g. not the pejabat penilai)"},
+    404: {"description": "No such appraisal visible to the caller"},
+    409: {"description": "Not possible in the appraisal's current stage"},
+    422: {"description": "Invalid content"},
+}
+Nip = Annotated[str, Path(pattern=r"^\d{18}$", description="18-digit NIP")]
+PeriodId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+
+
+async def visible_appraisal(session: Any, actor: Actor, period_id: str, nip: str) -> Appraisal:
+    """The appraisal, or 404 whether it is missing or merely not the caller's to see:
+    a 403 here would confirm to a stranger that this NIP is appraised in this period."""
+    row = await get_appraisal(session, period_id, nip)
+    if row is None or not await can_view_appraisal(session, actor, row):
+        raise Problem("not-found", NOT_FOUND)
+    return row
+
+
+async def appraisal_view(
+    session: Any, row: Appraisal, state: AppraisalState | None = None
+) -> AppraisalView:
+    state = state or AppraisalState.model_validate(row.state)
+    period = await get_period(session, row.period_id)
+    pending = ()
+    if period is not None:
+        pending = tuple(pending_steps(state, PeriodSchedule.model_validate(period.schedule)))
+    return AppraisalView(**state.model_dump(), updated_at=row.updated_at, pending=pending)
+
+
+@dataclass
+class AppraisalCommander:
+    ctx: ApiContext
+    session: Any
+    actor: Actor
+    request_id: str | None
+
+    async def _scoped_actor(self, row: Appraisal) -> Actor:
+        """The actor as the workflow should see them for *this* appraisal: a tim penilai
+        acts only within their own agency, so elsewhere the role is dropped."""
+        actor = self.actor
+        if (
+            actor.has(Role.TIM_PENILAI)
+            and await actor_agency(self.session, actor) != row.agency_code
+        ):
+            return actor.model_copy(update={"roles": actor.roles - {Role.TIM_PENILAI}})
+        return actor
+
+    async def send(
+        self,
+        period_id: str,
+        nip: str,
+        update: Any,
+        command: Command,
+        precheck: Callable[[], Awaitable[None]] | None = None,
+    ) -> AppraisalView:
+        row = await visible_appraisal(self.session, self.actor, period_id, nip)
+        if precheck is not None:
+            await precheck()
+        envelope = Envelope[Any](
+            actor=await self._scoped_actor(row), command=command, request_id=self.request_id
+        )
+        handle = self.ctx.temporal.get_workflow_handle(appraisal_workflow_id(period_id, nip))
+        try:
+            state = await handle.execute_update(update, envelope, result_type=AppraisalState)
+        except WorkflowUpdateFailedError as error:
+            raise problem_from_update_failure(error) from error
+        except RPCError as error:
+            raise problem_from_rpc(error, not_found=NOT_FOUND) from error
+        return await appraisal_view(self.session, row, state)
+
+
+def _commander(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    session: Annotated[Any, Depends(db_session)],
+) -> AppraisalCommander:
+    return AppraisalCommander(context(request), session, actor, request_id(request))
+
+
+Commander = Annotated[AppraisalCommander, Depends(_commander)]

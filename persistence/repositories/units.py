@@ -1,0 +1,67 @@
+"""Units in a period: their members' predicates (for the distribution gate) and the
+unit-assessment read model."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.predikat import Predikat
+from domain.unit import UnitMember, UnitState
+from persistence.models import Appraisal, UnitAssessment
+
+
+async def unit_members(session: AsyncSession, period_id: str, unit_code: str) -> list[UnitMember]:
+    rows = await session.execute(
+        select(Appraisal.nip, Appraisal.predikat, Appraisal.supervisor_nip)
+        .where(Appraisal.period_id == period_id, Appraisal.unit_code == unit_code)
+        .order_by(Appraisal.nip)
+    )
+    return [
+        UnitMember(
+            nip=nip,
+            predikat=Predikat(predikat) if predikat else None,
+            supervisor_nip=supervisor,
+        )
+        for nip, predikat, supervisor in rows.all()
+    ]
+
+
+async def unit_agency(session: AsyncSession, period_id: str, unit_code: str) -> str | None:
+    """The agency of a unit that has appraisals in the period (None: no such unit)."""
+    agency: str | None = await session.scalar(
+        select(func.min(Appraisal.agency_code)).where(
+            Appraisal.period_id == period_id, Appraisal.unit_code == unit_code
+        )
+    )
+    return agency
+
+
+async def save_unit_state(session: AsyncSession, state: UnitState, *, at: datetime) -> bool:
+    """Upsert the read model if ``state`` is newer; True when written."""
+    values: dict[str, Any] = {
+        "period_id": state.period_id,
+        "unit_code": state.unit_code,
+        "agency_code": state.agency_code,
+        "unit_predikat": state.unit_predikat.value if state.unit_predikat else None,
+        "finalised_at": state.finalised_at,
+        "version": state.version,
+        "state": state.model_dump(mode="json"),
+        "updated_at": at,
+    }
+    statement = insert(UnitAssessment).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[UnitAssessment.period_id, UnitAssessment.unit_code],
+        set_={
+            key: statement.excluded[key] for key in values if key not in ("period_id", "unit_code")
+        },
+        where=UnitAssessment.version < statement.excluded.version,
+    ).returning(UnitAssessment.version)
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def get_unit_state(session: AsyncSession, period_id: str, unit_code: str) -> UnitState | None:
+    row = await session.get(UnitAssessment, (period_id, unit_code))
+    return UnitState.model_validate(row.state) if row else None
