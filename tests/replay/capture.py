@@ -20,19 +20,26 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
-from domain.checkin import Realisation
+from domain.checkin import Rating, Realisation
+from domain.distribusi import UnitPredikat
+from domain.evaluation import DevelopmentKind, KeberatanOutcome
 from domain.pemantauan import GiveFeedback, ReportCheckIn
+from domain.penilaian import AddKeberatanStatement, DecideKeberatan, FileKeberatan
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
+from domain.predikat import Predikat
 from domain.schedule import MonitoringFrequency
 from domain.sosialisasi import Acknowledge
+from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
+from domain.unit import FinaliseUnit, RecordOverride, SetUnitPredikat, UnitMember, UnitState
 from runtime.devstack import venv_binary
 from runtime.temporal import ensure_search_attributes
 from runtime.worker import workflow_runner
 from tests.domain.builders import valid_content
 from tests.factories import make_period
 from tests.orgs import OUTSIDER
-from tests.workflows.fakes import FakeCycleActivities
+from tests.workflows.fakes import FakeCycleActivities, FakeUnitActivities
 from tests.workflows.harness import (
+    ATASAN,
     BKPSDM,
     BOSS,
     DAY,
@@ -40,13 +47,16 @@ from tests.workflows.harness import (
     NEW_BOSS,
     TEAM,
     Year,
+    rated_and_delivered,
     start_year,
     stop_year,
+    through_monitoring,
 )
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import CycleInput, Envelope, ExtensionInput, ExtensionScope
+from workflows.contracts import CycleInput, Envelope, ExtensionInput, ExtensionScope, UnitInput
 from workflows.cycle import CycleWorkflow
 from workflows.extension import DeadlineExtensionWorkflow
+from workflows.unit import UnitAssessmentWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 
@@ -124,6 +134,63 @@ async def monitoring_until_continue_as_new(year: Year) -> None:
         )
 
 
+async def happy_year_completed(year: Year) -> None:
+    """Through to the keberatan window closing by itself and the year completing."""
+    await through_monitoring(year)
+    delivered = await rated_and_delivered(year, Rating.SESUAI, Rating.DI_ATAS)
+    assert delivered.result is not None and delivered.result.delivered_at is not None
+    await year.skip_to(delivered.result.delivered_at + 15 * DAY)
+    await year.handle.result()
+
+
+async def seed_story_training(year: Year) -> None:
+    """Below target, butuh_perbaikan, training assigned late (escalated), done, confirmed."""
+    await through_monitoring(year, realised=4, quality=60)
+    delivered = await rated_and_delivered(year, Rating.DI_BAWAH, Rating.SESUAI)
+    assert delivered.result is not None and delivered.result.delivered_at is not None
+    await year.skip_to(delivered.result.delivered_at + 30 * DAY)
+    due = await year.env.get_current_time() + 20 * DAY
+    await year.send(
+        AppraisalWorkflow.assign_development,
+        BOSS,
+        AssignDevelopment(
+            kind=DevelopmentKind.PELATIHAN, title="Pelatihan layanan primer", due=due
+        ),
+    )
+    await year.skip_to(due + DAY)
+    await year.send(
+        AppraisalWorkflow.report_development,
+        EMPLOYEE,
+        ReportDevelopmentDone(number=1, note="Sertifikat terlampir"),
+    )
+    await year.send(AppraisalWorkflow.confirm_development, BOSS, ConfirmDevelopment(number=1))
+    await year.handle.result()
+
+
+async def keberatan_changes_predicate(year: Year) -> None:
+    await through_monitoring(year)
+    await rated_and_delivered(year, Rating.DI_BAWAH, Rating.SESUAI)
+    await year.send(
+        AppraisalWorkflow.file_keberatan, EMPLOYEE, FileKeberatan(reasons="Data belum lengkap")
+    )
+    await year.send(
+        AppraisalWorkflow.add_keberatan_statement,
+        BOSS,
+        AddKeberatanStatement(text="Data triwulan III memang terlambat"),
+    )
+    await year.send(
+        AppraisalWorkflow.decide_keberatan,
+        ATASAN,
+        DecideKeberatan(
+            outcome=KeberatanOutcome.DIUBAH,
+            reasoning="Terbukti",
+            hasil_kerja=Rating.SESUAI,
+            perilaku=Rating.SESUAI,
+        ),
+    )
+    await year.handle.result()
+
+
 async def record_appraisal(
     env: WorkflowEnvironment,
     name: str,
@@ -197,6 +264,45 @@ async def record_period_workflows(env: WorkflowEnvironment) -> None:
         await _save(env.client, "extension_completed", extension.id)
 
 
+async def record_unit(env: WorkflowEnvironment) -> None:
+    """Blocked by the rule, overridden by the tim penilai, finalised."""
+    fakes = FakeUnitActivities(
+        members=[
+            UnitMember(nip=f"19900101201501{n:04d}", predikat=Predikat.BAIK) for n in range(1, 6)
+        ]
+    )
+    async with Worker(
+        env.client,
+        task_queue="capture-unit",
+        workflows=[UnitAssessmentWorkflow],
+        activities=fakes.all(),
+        workflow_runner=workflow_runner(),
+    ):
+        handle = await env.client.start_workflow(
+            UnitAssessmentWorkflow.run,
+            UnitInput(state=UnitState(period_id="replay", unit_code="U1", agency_code="DINKES")),
+            id="unit-replay-U1",
+            task_queue="capture-unit",
+        )
+        await handle.execute_update(
+            UnitAssessmentWorkflow.set_predikat,
+            Envelope(actor=BKPSDM, command=SetUnitPredikat(predikat=UnitPredikat.BAIK)),
+        )
+        with contextlib.suppress(WorkflowUpdateFailedError):  # blocked by the rule
+            await handle.execute_update(
+                UnitAssessmentWorkflow.finalise, Envelope(actor=BKPSDM, command=FinaliseUnit())
+            )
+        await handle.execute_update(
+            UnitAssessmentWorkflow.record_override,
+            Envelope(actor=TEAM, command=RecordOverride(reason="Unit kecil, target tercapai")),
+        )
+        await handle.execute_update(
+            UnitAssessmentWorkflow.finalise, Envelope(actor=BKPSDM, command=FinaliseUnit())
+        )
+        await handle.result()
+        await _save(env.client, "unit_override_finalised", handle.id)
+
+
 async def capture() -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_time_skipping(
@@ -209,6 +315,10 @@ async def capture() -> None:
         await record_appraisal(env, "appraisal_full_year_to_wawancara", full_year_to_wawancara)
         await record_appraisal(env, "appraisal_late_skp_escalated", late_skp_escalated_and_extended)
         await record_appraisal(env, "appraisal_mutasi", mutasi_with_pending_approval)
+        await record_appraisal(env, "appraisal_full_year_completed", happy_year_completed)
+        await record_appraisal(env, "appraisal_seed_story_training", seed_story_training)
+        await record_appraisal(env, "appraisal_keberatan_changed", keberatan_changes_predicate)
+        await record_unit(env)
         await record_appraisal(
             env,
             "appraisal_continue_as_new",
