@@ -24,7 +24,9 @@ from domain.predikat import Predikat
 from domain.roles import Role
 from domain.stages import Stage
 from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
-from tests.orgs import HEAD, SUPERVISOR
+from runtime.worker import workflow_runner
+from tests.orgs import HEAD, STAFF, SUPERVISOR
+from tests.workflows.fakes import FakeCycleActivities
 from tests.workflows.harness import (
     ATASAN,
     BOSS,
@@ -38,6 +40,9 @@ from tests.workflows.harness import (
     through_monitoring,
 )
 from workflows.appraisal import AppraisalWorkflow
+from workflows.contracts import CycleInput
+from workflows.cycle import CycleWorkflow
+from workflows.ids import cycle_workflow_id
 
 R = Rating
 
@@ -257,3 +262,32 @@ async def test_an_undecided_keberatan_escalates_to_bkpsdm(year_factory: Any) -> 
         HEAD,
     )
     assert escalations(state, StepKind.KEBERATAN_PUTUSAN) == [(1, Role.HR_ADMIN, None)]
+
+
+async def test_the_cycle_completes_when_its_appraisals_have(
+    year_factory: Any, time_skipping_env: WorkflowEnvironment
+) -> None:
+    year: Year = await year_factory()
+    fakes = FakeCycleActivities(roster=[STAFF])
+    queue = f"cycle-{year.period.period_id}"
+    async with Worker(
+        time_skipping_env.client,
+        task_queue=queue,
+        workflows=[CycleWorkflow],
+        activities=fakes.all(),
+        workflow_runner=workflow_runner(),
+    ):
+        cycle = await time_skipping_env.client.start_workflow(
+            CycleWorkflow.run,
+            CycleInput(period=year.period, started_by="hr"),
+            id=cycle_workflow_id(year.period.period_id),
+            task_queue=queue,
+        )
+        await through_monitoring(year)
+        delivered = await rated_and_delivered(year, R.SESUAI, R.SESUAI)
+        assert delivered.result is not None and delivered.result.delivered_at is not None
+        await year.skip_to(delivered.result.delivered_at + 15 * DAY)
+
+        assert (await year.handle.result()).stage is Stage.SELESAI
+        assert await cycle.result() == 1  # every appraisal it started has completed
+        assert fakes.progress[-1].status == "completed"
