@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.access import actor_agency, can_view_appraisal
 from api.deps import ApiContext, context, current_actor, db_session, request_id
@@ -23,6 +23,7 @@ from domain.appraisal import Actor, AppraisalState, Command
 from domain.deadlines import pending_steps
 from domain.roles import Role
 from domain.schedule import PeriodSchedule
+from domain.stages import Stage
 from persistence.models import Appraisal
 from persistence.repositories.appraisals import get_appraisal
 from persistence.repositories.periods import get_period
@@ -30,6 +31,7 @@ from workflows.contracts import Envelope
 from workflows.ids import appraisal_workflow_id
 
 NOT_FOUND = "Penilaian tidak ditemukan"
+FINISHED = "Penilaian sudah selesai; hasilnya terkunci"
 COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not this caller's step (e.g. not the pejabat penilai)"},
     404: {"description": "No such appraisal visible to the caller"},
@@ -87,6 +89,9 @@ class AppraisalCommander:
         precheck: Callable[[], Awaitable[None]] | None = None,
     ) -> AppraisalView:
         row = await visible_appraisal(self.session, self.actor, period_id, nip)
+        if row.stage == Stage.SELESAI:
+            # the workflow has finished: nothing can change any more
+            raise Problem("wrong-state", FINISHED)
         if precheck is not None:
             await precheck()
         envelope = Envelope[Any](
@@ -98,6 +103,8 @@ class AppraisalCommander:
         except WorkflowUpdateFailedError as error:
             raise problem_from_update_failure(error) from error
         except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:  # completed since we read the row
+                raise Problem("wrong-state", FINISHED) from error
             raise problem_from_rpc(error, not_found=NOT_FOUND) from error
         return await appraisal_view(self.session, row, state)
 
