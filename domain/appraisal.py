@@ -86,9 +86,11 @@ class AppraisalState(BaseModel):
     def is_atasan_penilai(self, actor: Actor) -> bool:
         """The supervisor's supervisor, as recorded when the result was delivered; BKPSDM
         where the chain ends (the regional head decides for a head of agency)."""
+        if self.is_employee(actor):
+            return False  # nobody decides their own keberatan
         atasan = self.result.atasan_nip if self.result else None
         if atasan is None:
-            return actor.has(Role.HR_ADMIN) and not self.is_employee(actor)
+            return actor.has(Role.HR_ADMIN)
         return actor.nip is not None and actor.nip == atasan
 
     def is_pejabat_penilai(self, actor: Actor) -> bool:

@@ -19,6 +19,7 @@ from domain.evaluation import (
     KeberatanStatement,
     Result,
 )
+from domain.nip import is_valid_nip
 from domain.predikat import (
     CREDIT_PERCENT,
     NEEDS_DEVELOPMENT,
@@ -57,7 +58,8 @@ class RateAppraisal(Command):
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require(
-            state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI),
+            (state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI))
+            and not state.is_employee(actor),
             "Penilaian diberikan oleh pejabat penilai (atau tim penilai saat kalibrasi)",
         )
         _require_penilaian(state)
@@ -95,6 +97,10 @@ class DeliverResult(Command):
             raise WrongStateError("Pegawai ini belum dinilai")
         if state.result.delivered_at is not None:
             raise WrongStateError("Hasil penilaian sudah disampaikan")
+        if self.atasan_nip is not None and (
+            not is_valid_nip(self.atasan_nip) or self.atasan_nip == state.nip
+        ):
+            raise InvalidInputError("Atasan penilai harus NIP pegawai lain")
         result = state.result.model_copy(
             update={"delivered_at": context.now, "atasan_nip": self.atasan_nip}
         )

@@ -48,6 +48,7 @@ def predikat(hasil_kerja: Rating, perilaku: Rating) -> Predikat:
 # Around the target, a result "meets" expectations; beyond these shares it is above or below.
 EXCEEDS_FROM = 1.1
 BELOW_UNDER = 0.9
+_TOLERANCE = 1e-9
 
 
 def suggest_results_rating(content: SkpContent, realisations: tuple[Realisation, ...]) -> Rating:
@@ -62,9 +63,10 @@ def suggest_results_rating(content: SkpContent, realisations: tuple[Realisation,
             achievement(i.target, reported.get(i.id, 0.0), lower_is_better=i.lower_is_better)
             for i in rhk.indicators
         )
-        if weakest >= EXCEEDS_FROM:
+        # exactly on a threshold counts as reaching it, whatever binary floats say
+        if weakest >= EXCEEDS_FROM - _TOLERANCE:
             above += 1
-        elif weakest < BELOW_UNDER:
+        elif weakest < BELOW_UNDER - _TOLERANCE:
             below += 1
             main_below = main_below or rhk.kind is RhkKind.UTAMA
     half = len(content.rhk) / 2

@@ -50,7 +50,8 @@ class AssignDevelopment(Command):
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require(
-            state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI),
+            (state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI))
+            and not state.is_employee(actor),
             "Tindak lanjut ditetapkan oleh pejabat penilai atau tim penilai",
         )
         _require_tindak_lanjut(state)

@@ -73,7 +73,10 @@ class SetUnitPredikat(UnitCommand):
     def apply(self, state: UnitState, actor: Actor) -> UnitState:
         require(_may_manage(actor), "Predikat unit ditetapkan oleh BKPSDM atau tim penilai")
         _require_open(state)
-        return state.changed(unit_predikat=self.predikat, predikat_set_by=actor.subject)
+        # an override was given against the old rule: it does not carry over
+        return state.changed(
+            unit_predikat=self.predikat, predikat_set_by=actor.subject, override=None
+        )
 
 
 def _ratings_complete(ratings: list[Predikat | None]) -> list[Predikat]:
@@ -126,9 +129,20 @@ class FinaliseUnit(UnitCommand):
     ) -> UnitState:
         self.check(state, actor)
         violations = violations_of(state, ratings)
-        if violations and state.override is None:
+        if violations and not _covered(violations, state.override):
             raise DistributionViolatedError(violations)
         return state.changed(finalised_at=now, finalised_by=actor.subject)
+
+
+def _covered(violations: list[Violation], override: Override | None) -> bool:
+    """An override covers what it was recorded against, not a distribution that has
+    since drifted further from the rule."""
+    if override is None:
+        return False
+    return all(
+        any(v.rule == o.rule and v.off_by <= o.off_by for o in override.violations)
+        for v in violations
+    )
 
 
 class UnitMember(BaseModel):

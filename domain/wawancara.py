@@ -17,6 +17,8 @@ from domain.stages import Stage
 
 
 def _may_hold(state: AppraisalState, actor: Actor) -> bool:
+    if state.is_employee(actor):
+        return False  # a tim penilai member does not document her own dialogue
     return state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI)
 
 

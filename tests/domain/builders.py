@@ -292,7 +292,8 @@ def state_in(
                 "the last confirmation completes the appraisal"
             )
         else:
-            progress = tuple(actions if actions is not None else ("confirmed",) * needs_help)
+            default: tuple[ActionProgress, ...] = ("confirmed",) if needs_help else ()
+            progress = tuple(actions if actions is not None else default)
             assert all(p == "confirmed" for p in progress)
             assert bool(progress) is needs_help
             fields["completed_at"] = CONFIRMED_AT if progress else LOCKED_AT

@@ -162,7 +162,9 @@ def test_a_recorded_dialogue_fills_the_scheduled_one_and_opens_scoring() -> None
     ],
     ids=["pegawai", "hr", "without_employee", "bad_nip"],
 )
-def test_who_records_a_dialogue_and_with_whom(actor: Actor, command: Command, error: type) -> None:
+def test_who_records_a_dialogue_and_with_whom(
+    actor: Actor, command: Command, error: type[DomainError]
+) -> None:
     refuse(state_in(Stage.WAWANCARA), actor, command, error, HELD + DAY)
 
 

@@ -113,8 +113,10 @@ def test_only_the_tim_overrides(actor: Actor) -> None:
 
 def test_an_override_needs_violations_a_predicate_and_complete_ratings() -> None:
     state = with_predikat()
-    refused(WrongStateError, state, lambda: OVERRIDE.apply(state, TIM_PENILAI, PASSING, NOW))
-    refused(WrongStateError, fresh(), lambda: OVERRIDE.apply(fresh(), TIM_PENILAI, FAILING, NOW))
+    refused(WrongStateError, state, lambda: OVERRIDE.apply(state, TIM_PENILAI, list(PASSING), NOW))
+    refused(
+        WrongStateError, fresh(), lambda: OVERRIDE.apply(fresh(), TIM_PENILAI, list(FAILING), NOW)
+    )
     ratings: list[Predikat | None] = [*FAILING, None]
     refused(WrongStateError, state, lambda: OVERRIDE.apply(state, TIM_PENILAI, ratings, NOW))
 
@@ -161,8 +163,26 @@ def test_an_override_lets_a_violating_unit_finalise() -> None:
     assert state.override is not None
 
 
+def test_an_override_does_not_cover_a_distribution_that_drifted_further() -> None:
+    drifted = [BK] * 9 + [SB]  # one more baik than when the override was recorded
+    error = refused(
+        DistributionViolatedError,
+        overridden(),
+        lambda: FinaliseUnit().apply(overridden(), BKPSDM, drifted, NOW),
+    )
+    assert isinstance(error, DistributionViolatedError)
+    assert {v.off_by for v in error.violations if "70%" in v.rule} == {2}
+
+
+def test_a_new_unit_predicate_drops_the_override_given_against_the_old_rule() -> None:
+    state = SetUnitPredikat(predikat=UnitPredikat.ISTIMEWA).apply(overridden(), BKPSDM)
+    assert state.override is None
+
+
 def test_finalisation_needs_the_units_predicate() -> None:
-    refused(WrongStateError, fresh(), lambda: FinaliseUnit().apply(fresh(), BKPSDM, PASSING, NOW))
+    refused(
+        WrongStateError, fresh(), lambda: FinaliseUnit().apply(fresh(), BKPSDM, list(PASSING), NOW)
+    )
 
 
 def test_an_empty_unit_is_finalised() -> None:
@@ -181,13 +201,13 @@ def test_nobody_else_finalises(actor: Actor) -> None:
 
 def test_nothing_changes_once_final() -> None:
     state = finalised()
-    refused(WrongStateError, state, lambda: FinaliseUnit().apply(state, BKPSDM, PASSING, NOW))
+    refused(WrongStateError, state, lambda: FinaliseUnit().apply(state, BKPSDM, list(PASSING), NOW))
     refused(
         WrongStateError,
         state,
         lambda: SetUnitPredikat(predikat=UnitPredikat.KURANG).apply(state, TIM_PENILAI),
     )
-    refused(WrongStateError, state, lambda: OVERRIDE.apply(state, TIM_PENILAI, FAILING, NOW))
+    refused(WrongStateError, state, lambda: OVERRIDE.apply(state, TIM_PENILAI, list(FAILING), NOW))
 
 
 def test_the_checks_refuse_before_the_ratings_are_even_loaded() -> None:

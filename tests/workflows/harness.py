@@ -22,6 +22,7 @@ from domain.perencanaan import ApproveSkp, DraftSkp, SubmitSkp
 from domain.roles import Role
 from domain.schedule import Period
 from domain.sosialisasi import Acknowledge
+from domain.stages import Stage
 from domain.wawancara import RecordDialogue
 from runtime.worker import workflow_runner
 from tests.domain.builders import valid_content
@@ -128,8 +129,13 @@ async def start_year(
 async def stop_year(year: Year, worker: Worker) -> None:
     """The time-skipping server only skips while no task waits on a queue, so an
     appraisal must not outlive its worker: terminate it first."""
+    latest = year.env.client.get_workflow_handle(year.handle.id)
     with contextlib.suppress(RPCError):  # already completed
-        await year.env.client.get_workflow_handle(year.handle.id).terminate("done")
+        if (await latest.query(AppraisalWorkflow.state)).stage is Stage.SELESAI:
+            # let it finish reporting to its cycle: terminating a workflow in the middle
+            # of signalling leaves the test server unable to skip time
+            await latest.result()
+        await latest.terminate("done")
     await worker.__aexit__(None, None, None)
 
 
