@@ -103,6 +103,8 @@ class Appraisal(Base):
     supervisor_nip: Mapped[str | None] = mapped_column(String(18))
     stage: Mapped[str] = mapped_column(String(20))
     predikat: Mapped[str | None] = mapped_column(String(20))
+    overdue: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    at_risk: Mapped[bool] = mapped_column(Boolean, server_default="false")
     version: Mapped[int] = mapped_column(Integer)
     state: Mapped[dict[str, Any]]
     workflow_id: Mapped[str] = mapped_column(String(120))
@@ -113,6 +115,8 @@ class Appraisal(Base):
         Index("ix_appraisal_period_agency_unit", "period_id", "agency_code", "unit_code"),
         Index("ix_appraisal_period_supervisor", "period_id", "supervisor_nip"),
         Index("ix_appraisal_period_unit_predikat", "period_id", "unit_code", "predikat"),
+        Index("ix_appraisal_period_overdue", "period_id", "overdue"),
+        Index("ix_appraisal_period_nip", "nip", "period_id"),
     )
 
 

@@ -27,6 +27,8 @@ async def save_state(
         "supervisor_nip": state.supervisor_nip,
         "stage": state.stage.value,
         "predikat": state.result.predikat.value if state.result else None,
+        "overdue": state.overdue,
+        "at_risk": state.at_risk,
         "version": state.version,
         "state": state.model_dump(mode="json"),
         "workflow_id": workflow_id,
