@@ -10,6 +10,7 @@ from api.problems import Problem
 from domain.appraisal import Actor
 from domain.roles import Role
 from persistence.models import Appraisal
+from persistence.repositories.appraisal_lists import Scope
 from persistence.repositories.organisation import get_employee
 
 SEES_EVERYTHING = frozenset({Role.HR_ADMIN, Role.AUDITOR})
@@ -43,3 +44,13 @@ async def can_view_appraisal(session: AsyncSession, actor: Actor, appraisal: App
         if supervisor is not None and supervisor.supervisor_nip == actor.nip:
             return True
     return False
+
+
+async def scope_of(session: AsyncSession, actor: Actor) -> Scope:
+    """What the caller may see in lists: HR and the auditor everything; everyone else
+    their own appraisals, those they supervise and those their reports supervise; a tim
+    penilai also their whole agency."""
+    if actor.roles & SEES_EVERYTHING:
+        return Scope(everything=True)
+    agency = await actor_agency(session, actor) if actor.has(Role.TIM_PENILAI) else None
+    return Scope(own_nip=actor.nip, agency_code=agency)

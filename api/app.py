@@ -9,8 +9,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
 from api.deps import ApiContext
-from api.problems import PROBLEM_KINDS, install_problem_handlers, problem_type_uri
-from api.routes import administration, appraisals, dev, periods, units, year_end
+from api.guards import WriteLimiter, cap_request_body
+from api.problems import (
+    COMMON_RESPONSES,
+    CONFLICT_RESPONSE,
+    PROBLEM_KINDS,
+    install_problem_handlers,
+    problem_type_uri,
+)
+from api.routes import administration, appraisals, dev, lists, periods, units, year_end
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -28,7 +35,9 @@ def create_app(context: ApiContext) -> FastAPI:
     # FastAPIOffline serves Swagger UI and ReDoc from packaged assets: no CDN.
     app = FastAPIOffline(title="Kinerja API", version="0.1.0", description=DESCRIPTION)
     app.state.context = context
+    app.state.write_limiter = WriteLimiter(context.write_rate)
     install_problem_handlers(app)
+    app.middleware("http")(cap_request_body)
 
     @app.middleware("http")
     async def assign_request_id(
@@ -40,13 +49,13 @@ def create_app(context: ApiContext) -> FastAPI:
         response.headers["X-Request-ID"] = request.state.request_id
         return response
 
-    app.include_router(periods.router)
-    app.include_router(appraisals.router)
-    app.include_router(year_end.router)
-    app.include_router(administration.router)
-    app.include_router(units.router)
+    # lists first: /appraisals/export must not be taken for /appraisals/{period}/{nip}
+    for router in (lists.router, periods.router, appraisals.router, year_end.router):
+        app.include_router(router, responses=COMMON_RESPONSES)
+    for router in (administration.router, units.router):
+        app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)
     if context.dev_issuer is not None:
-        app.include_router(dev.router)
+        app.include_router(dev.router, responses=COMMON_RESPONSES)
 
     @app.get("/health", tags=["ops"], include_in_schema=False)
     async def health() -> dict[str, str]:

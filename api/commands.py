@@ -15,8 +15,9 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.access import actor_agency, can_view_appraisal
-from api.deps import ApiContext, context, current_actor, db_session, request_id
-from api.problems import Problem
+from api.deps import ApiContext, context, db_session, request_id
+from api.guards import writing_actor
+from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import AppraisalView
 from api.temporal_errors import problem_from_rpc, problem_from_update_failure
 from domain.appraisal import Actor, AppraisalState, Command
@@ -32,12 +33,7 @@ from workflows.ids import appraisal_workflow_id
 
 NOT_FOUND = "Penilaian tidak ditemukan"
 FINISHED = "Penilaian sudah selesai; hasilnya terkunci"
-COMMAND_RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Not this caller's step (e.g. not the pejabat penilai)"},
-    404: {"description": "No such appraisal visible to the caller"},
-    409: {"description": "Not possible in the appraisal's current stage"},
-    422: {"description": "Invalid content"},
-}
+COMMAND_RESPONSES = CONFLICT_RESPONSE
 Nip = Annotated[str, Path(pattern=r"^\d{18}$", description="18-digit NIP")]
 PeriodId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 
@@ -111,7 +107,7 @@ class AppraisalCommander:
 
 def _commander(
     request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Annotated[Actor, Depends(writing_actor)],
     session: Annotated[Any, Depends(db_session)],
 ) -> AppraisalCommander:
     return AppraisalCommander(context(request), session, actor, request_id(request))

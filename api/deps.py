@@ -22,6 +22,7 @@ class ApiContext:
     verifier: TokenVerifier
     task_queue: str
     dev_issuer: DevTokenIssuer | None = None
+    write_rate: str = "120/minute"
 
 
 def context(request: Request) -> ApiContext:

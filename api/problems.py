@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
@@ -26,6 +27,8 @@ PROBLEM_KINDS: dict[str, tuple[int, str, str]] = {
         "The unit's predicate distribution breaks the rule",
     ),
     "validation-error": (422, "Data tidak valid", "Invalid data"),
+    "payload-too-large": (413, "Isi permintaan terlalu besar", "Request body too large"),
+    "too-many-requests": (429, "Terlalu banyak permintaan", "Too many requests"),
     "service-unavailable": (
         503,
         "Layanan sementara tidak tersedia",
@@ -33,6 +36,45 @@ PROBLEM_KINDS: dict[str, tuple[int, str, str]] = {
     ),
     "internal-error": (500, "Kesalahan internal", "Internal error"),
 }
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type: str = Field(description="Stable per kind of error, e.g. /problems/wrong-state.")
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="Validation errors: each bad field and what is wrong."
+    )
+    violations: list[dict[str, Any]] | None = Field(
+        default=None, description="Distribution-rule violations (unit finalisation)."
+    )
+
+    model_config = {"extra": "allow"}
+
+
+def _problem_response_doc(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": ProblemDetails.model_json_schema()}},
+    }
+
+
+# Every operation can answer these; documented once for all (OpenAPI must list every code).
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem_response_doc("Missing, invalid or expired bearer token"),
+    403: _problem_response_doc("Authenticated, but not allowed to do this"),
+    404: _problem_response_doc("No such object visible to the caller"),
+    413: _problem_response_doc("Request body too large"),
+    422: _problem_response_doc("Invalid input; `errors` names each bad field"),
+    429: _problem_response_doc("Too many writes; retry after the Retry-After seconds"),
+    503: _problem_response_doc("PostgreSQL or Temporal unreachable; retry later"),
+}
+CONFLICT_RESPONSE = {409: _problem_response_doc("Not possible in the current state")}
 
 
 def problem_type_uri(kind: str) -> str:
@@ -67,6 +109,8 @@ def problem_response(request: Request, kind: str, detail: str, **extensions: Any
     if request_id:
         body["request_id"] = request_id
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429:
+        headers = {"Retry-After": "60"}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -1,6 +1,7 @@
 """Read models the API answers with (inputs are domain models with ``extra="forbid"``)."""
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -132,3 +133,91 @@ class DistributionReport(BaseModel):
     override: Override | None
     finalised_at: datetime | None
     can_finalise: bool
+
+
+class AppraisalListItem(BaseModel):
+    period_id: str
+    nip: str
+    name: str | None
+    position: str | None
+    agency_code: str
+    unit_code: str
+    supervisor_nip: str | None
+    stage: Stage
+    predikat: Predikat | None
+    overdue: bool
+    at_risk: bool
+    updated_at: datetime
+
+
+class AppraisalPage(BaseModel):
+    total: int = Field(description="How many match the filters in all.")
+    limit: int
+    offset: int
+    items: list[AppraisalListItem]
+
+
+class InboxItem(BaseModel):
+    """Something the caller owes, on someone's appraisal."""
+
+    period_id: str
+    nip: str = Field(description="Whose appraisal.")
+    step: str
+    title: str
+    owed_as: str = Field(description="The role in which the caller owes it.")
+    due: datetime
+    overdue: bool
+
+
+class Inbox(BaseModel):
+    items: list[InboxItem]
+    overdue: int
+
+
+class AgencySummary(BaseModel):
+    agency_code: str
+    total: int
+    stages: dict[Stage, int]
+    predikat: dict[Predikat, int]
+    unrated: int
+    overdue: int
+
+
+class UnitDistributionStatus(BaseModel):
+    agency_code: str
+    unit_code: str
+    members: int
+    unrated: int
+    unit_predikat: UnitPredikat | None
+    violations: list[Violation]
+    finalised: bool
+
+
+class PeriodSummary(BaseModel):
+    period_id: str
+    total: int
+    overdue: int
+    agencies: list[AgencySummary]
+    units: list[UnitDistributionStatus]
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    actor_role: str | None
+    action: str
+    subject_type: str
+    subject_id: str
+    period_id: str | None
+    workflow_id: str | None
+    request_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class AuditPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AuditEntry]

@@ -53,6 +53,7 @@ def build_api_context(
         verifier=verifier,
         task_queue=settings.task_queue,
         dev_issuer=issuer,
+        write_rate=settings.write_rate,
     )
 
 

@@ -34,5 +34,8 @@ class Settings(BaseSettings):
     jwt_issuer: str = "kinerja-dev"
     jwt_audience: str = "kinerja"
 
+    write_rate: str = Field(
+        default="120/minute", description="Writes allowed per caller (limits notation)."
+    )
     fanout_page_size: int = 500
     fanout_concurrency: int = 20

@@ -24,7 +24,7 @@ from workflows.appraisal import AppraisalWorkflow
 router = APIRouter(prefix="/appraisals", tags=["appraisals"])
 
 
-@router.get("/{period_id}/{nip}", responses={404: COMMAND_RESPONSES[404]})
+@router.get("/{period_id}/{nip}")
 async def read_appraisal(
     period_id: PeriodId, nip: Nip, actor: CurrentActor, session: Session
 ) -> AppraisalView:

@@ -26,7 +26,7 @@ def roles_of(
     return roles
 
 
-@router.post("/token", responses={404: {}})
+@router.post("/token")
 async def issue_dev_token(body: DevTokenRequest, ctx: Context, session: Session) -> DevToken:
     """Issue a signed demo token for an employee of the demo organisation."""
     assert ctx.dev_issuer is not None  # the router is mounted only with an issuer

@@ -1,5 +1,6 @@
 """Appraisal periods: HR opens one for every active employee at once."""
 
+import hashlib
 import uuid
 
 from fastapi import APIRouter, Response, status
@@ -9,8 +10,11 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.access import actor_agency, require_role
+from api.commands import PeriodId
 from api.deps import Context, CurrentActor, RequestId, Session
-from api.problems import Problem
+from api.guards import WritingActor
+from api.idempotency import IdempotencyKey, fingerprint, is_replay, memo_for
+from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import ExtensionStatus, PeriodExtensionBody, PeriodStarted, PeriodView
 from api.temporal_errors import problem_from_rpc
 from domain.administrasi import ExtendDeadline
@@ -34,21 +38,26 @@ router = APIRouter(prefix="/periods", tags=["periods"])
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={403: {}, 409: {"description": "Period already started or no employees"}},
+    responses=CONFLICT_RESPONSE,
 )
 async def start_period(
     period: Period,
-    actor: CurrentActor,
+    actor: WritingActor,
     ctx: Context,
     session: Session,
     response: Response,
     request_id: RequestId,
+    idempotency_key: IdempotencyKey = None,
 ) -> PeriodStarted:
-    """Open a period: one appraisal workflow per active employee (HR only)."""
+    """Open a period: one appraisal workflow per active employee (HR only). With an
+    Idempotency-Key, repeating the request returns the first answer."""
     require_role(actor, Role.HR_ADMIN)
     if await organisation.count_active(session) == 0:
         raise Problem("wrong-state", "Belum ada pegawai aktif; impor organisasi terlebih dahulu")
     workflow_id = cycle_workflow_id(period.period_id)
+    print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
+    response.headers["Location"] = f"/periods/{period.period_id}"
+    started = PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
     try:
         await ctx.temporal.start_workflow(
             CycleWorkflow.run,
@@ -57,8 +66,11 @@ async def start_period(
             task_queue=ctx.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+            memo=memo_for(idempotency_key, print_),
         )
     except WorkflowAlreadyStartedError as error:
+        if await is_replay(ctx.temporal, workflow_id, idempotency_key, print_):
+            return started
         raise Problem(
             "already-exists",
             f"Periode {period.period_id} sudah dimulai; tidak ada yang dimulai ulang",
@@ -66,12 +78,11 @@ async def start_period(
         ) from error
     except RPCError as error:
         raise problem_from_rpc(error, not_found="Namespace Temporal tidak ditemukan") from error
-    response.headers["Location"] = f"/periods/{period.period_id}"
-    return PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
+    return started
 
 
-@router.get("/{period_id}", responses={403: {}, 404: {}})
-async def get_period(period_id: str, actor: CurrentActor, session: Session) -> PeriodView:
+@router.get("/{period_id}")
+async def get_period(period_id: PeriodId, actor: CurrentActor, session: Session) -> PeriodView:
     """Counts per stage (HR and auditor: all; tim penilai: their own agency)."""
     require_role(actor, Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI)
     period = await periods.get_period(session, period_id)
@@ -98,38 +109,50 @@ async def get_period(period_id: str, actor: CurrentActor, session: Session) -> P
 @router.post(
     "/{period_id}/extensions",
     status_code=status.HTTP_202_ACCEPTED,
-    responses={403: {}, 404: {}},
+    responses=CONFLICT_RESPONSE,
 )
 async def extend_for_many(
-    period_id: str,
+    period_id: PeriodId,
     body: PeriodExtensionBody,
-    actor: CurrentActor,
+    actor: WritingActor,
     ctx: Context,
     session: Session,
     response: Response,
     request_id: RequestId,
+    idempotency_key: IdempotencyKey = None,
 ) -> ExtensionStatus:
     """Extend a deadline for a unit, an agency or the whole period (HR only). Runs as a
-    durable batch; every running reminder and escalation follows the new time."""
+    durable batch; every running reminder and escalation follows the new time. With an
+    Idempotency-Key, repeating the request returns the first answer."""
     require_role(actor, Role.HR_ADMIN)
     if await periods.get_period(session, period_id) is None:
         raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
     command = ExtendDeadline(deadline=body.deadline, new_due=body.new_due, reason=body.reason)
-    extension_id = f"extension-{period_id}-{uuid.uuid4().hex[:12]}"
-    await ctx.temporal.start_workflow(
-        DeadlineExtensionWorkflow.run,
-        ExtensionInput(
-            period_id=period_id,
-            scope=ExtensionScope(agency_code=body.agency_code, unit_code=body.unit_code),
-            envelope=Envelope(actor=actor, command=command, request_id=request_id),
-        ),
-        id=extension_id,
-        task_queue=ctx.task_queue,
-    )
+    print_ = fingerprint(actor.subject, body.model_dump(mode="json"))
+    suffix = hashlib.sha256(f"{actor.subject}\n{idempotency_key}".encode()).hexdigest()[:16]
+    extension_id = f"extension-{period_id}-{suffix if idempotency_key else uuid.uuid4().hex[:16]}"
     response.headers["Location"] = f"/periods/{period_id}/extensions/{extension_id}"
-    return ExtensionStatus(
+    accepted = ExtensionStatus(
         extension_id=extension_id, status="running", extended=0, refused=0, refusals={}
     )
+    try:
+        await ctx.temporal.start_workflow(
+            DeadlineExtensionWorkflow.run,
+            ExtensionInput(
+                period_id=period_id,
+                scope=ExtensionScope(agency_code=body.agency_code, unit_code=body.unit_code),
+                envelope=Envelope(actor=actor, command=command, request_id=request_id),
+            ),
+            id=extension_id,
+            task_queue=ctx.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            memo=memo_for(idempotency_key, print_),
+        )
+    except WorkflowAlreadyStartedError as error:
+        if await is_replay(ctx.temporal, extension_id, idempotency_key, print_):
+            return accepted
+        raise Problem("already-exists", "Perpanjangan ini sudah berjalan") from error
+    return accepted
 
 
 _STATUS_NAMES = {
@@ -139,9 +162,9 @@ _STATUS_NAMES = {
 }
 
 
-@router.get("/{period_id}/extensions/{extension_id}", responses={403: {}, 404: {}})
+@router.get("/{period_id}/extensions/{extension_id}")
 async def extension_status(
-    period_id: str, extension_id: str, actor: CurrentActor, ctx: Context
+    period_id: PeriodId, extension_id: str, actor: CurrentActor, ctx: Context
 ) -> ExtensionStatus:
     """How far a bulk extension has got."""
     require_role(actor, Role.HR_ADMIN, Role.AUDITOR)

@@ -14,7 +14,8 @@ from temporalio.service import RPCError
 from api.access import actor_agency, require_role
 from api.commands import PeriodId
 from api.deps import Context, CurrentActor, RequestId, Session
-from api.problems import Problem
+from api.guards import WritingActor
+from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import DistributionReport, OverrideBody, UnitPredikatBody
 from api.temporal_errors import problem_from_rpc, problem_from_update_failure
 from domain.appraisal import Actor
@@ -29,11 +30,6 @@ from workflows.unit import UnitAssessmentWorkflow
 
 router = APIRouter(prefix="/periods/{period_id}/units/{unit_code}", tags=["unit"])
 UnitCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,40}$")]
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: {"description": "Not HR or this agency's tim penilai"},
-    404: {"description": "No such unit in the period"},
-    409: {"description": "Unit final, not all rated, or the distribution rule is broken"},
-}
 
 
 async def _unit_agency(session: Session, actor: Actor, period_id: str, unit_code: str) -> str:
@@ -85,12 +81,12 @@ def _fresh(period_id: str, unit_code: str, agency: str) -> UnitState:
     return UnitState(period_id=period_id, unit_code=unit_code, agency_code=agency)
 
 
-@router.put("/predikat", responses=RESPONSES)
+@router.put("/predikat", responses=CONFLICT_RESPONSE)
 async def set_unit_predikat(
     period_id: PeriodId,
     unit_code: UnitCode,
     body: UnitPredikatBody,
-    actor: CurrentActor,
+    actor: WritingActor,
     ctx: Context,
     session: Session,
     request_id: RequestId,
@@ -102,12 +98,12 @@ async def set_unit_predikat(
     return await _send(ctx, actor, request_id, state, UnitAssessmentWorkflow.set_predikat, command)
 
 
-@router.post("/override", responses=RESPONSES)
+@router.post("/override", responses=CONFLICT_RESPONSE)
 async def record_override(
     period_id: PeriodId,
     unit_code: UnitCode,
     body: OverrideBody,
-    actor: CurrentActor,
+    actor: WritingActor,
     ctx: Context,
     session: Session,
     request_id: RequestId,
@@ -121,11 +117,11 @@ async def record_override(
     )
 
 
-@router.post("/finalise", responses=RESPONSES)
+@router.post("/finalise", responses=CONFLICT_RESPONSE)
 async def finalise_unit(
     period_id: PeriodId,
     unit_code: UnitCode,
-    actor: CurrentActor,
+    actor: WritingActor,
     ctx: Context,
     session: Session,
     request_id: RequestId,
@@ -140,7 +136,7 @@ async def finalise_unit(
     )
 
 
-@router.get("/distribution", responses={403: {}, 404: {}})
+@router.get("/distribution")
 async def distribution(
     period_id: PeriodId, unit_code: UnitCode, actor: CurrentActor, session: Session
 ) -> DistributionReport:

@@ -65,3 +65,10 @@ async def save_unit_state(session: AsyncSession, state: UnitState, *, at: dateti
 async def get_unit_state(session: AsyncSession, period_id: str, unit_code: str) -> UnitState | None:
     row = await session.get(UnitAssessment, (period_id, unit_code))
     return UnitState.model_validate(row.state) if row else None
+
+
+async def unit_states(session: AsyncSession, period_id: str) -> dict[str, UnitState]:
+    rows = await session.scalars(
+        select(UnitAssessment).where(UnitAssessment.period_id == period_id)
+    )
+    return {row.unit_code: UnitState.model_validate(row.state) for row in rows.all()}

@@ -8,3 +8,4 @@ from tests.api.conftest import (  # noqa: F401 - fixtures, re-exported for pytes
     signing_key,
     token_issuer,
 )
+from tests.e2e.devstack import stack  # noqa: F401 - fixture

@@ -1,0 +1,340 @@
+"""Lists for the three audiences: HR and the tim penilai filter, sort, page and export
+appraisals; everyone sees their inbox of what they owe; HR and the auditor read the
+audit trail. Every list is scoped to what the caller may see."""
+
+import csv
+import io
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import StreamingResponse
+from openpyxl import Workbook
+
+from api.access import require_role, scope_of
+from api.commands import PeriodId
+from api.deps import CurrentActor, RequestId, Session
+from api.problems import Problem
+from api.schemas import (
+    AgencySummary,
+    AppraisalListItem,
+    AppraisalPage,
+    AuditEntry,
+    AuditPage,
+    Inbox,
+    InboxItem,
+    PeriodSummary,
+    UnitDistributionStatus,
+)
+from domain.appraisal import Actor, AppraisalState
+from domain.deadlines import pending_steps
+from domain.distribusi import check_distribution
+from domain.notices import STEP_TITLES, PendingStep
+from domain.predikat import Predikat
+from domain.roles import Role
+from domain.schedule import PeriodSchedule
+from domain.stages import Stage
+from persistence.repositories import appraisal_lists, audit, periods, units
+from persistence.repositories.appraisal_lists import AppraisalFilter, AuditFilter, Scope, SortKey
+from persistence.repositories.audit import AuditRecord
+
+router = APIRouter(tags=["lists"])
+MAX_PAGE = 200
+PERIOD_ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
+CODE = r"^[A-Za-z0-9._-]{1,40}$"
+EXPORT_COLUMNS = (
+    "period_id", "nip", "name", "position", "agency_code", "unit_code",
+    "supervisor_nip", "stage", "predikat", "overdue", "at_risk", "updated_at",
+)  # fmt: skip
+
+
+def _filters(
+    period_id: Annotated[str | None, Query(pattern=PERIOD_ID)] = None,
+    agency_code: Annotated[str | None, Query(pattern=CODE)] = None,
+    unit_code: Annotated[str | None, Query(pattern=CODE)] = None,
+    stage: Stage | None = None,
+    predikat: Predikat | None = None,
+    overdue: bool | None = None,
+    at_risk: bool | None = None,
+) -> AppraisalFilter:
+    return AppraisalFilter(
+        period_id=period_id,
+        agency_code=agency_code,
+        unit_code=unit_code,
+        stage=stage.value if stage else None,
+        predikat=predikat.value if predikat else None,
+        overdue=overdue,
+        at_risk=at_risk,
+    )
+
+
+Filters = Annotated[AppraisalFilter, Depends(_filters)]
+
+
+@router.get("/appraisals")
+async def list_appraisals(
+    actor: CurrentActor,
+    session: Session,
+    filters: Filters,
+    sort: SortKey = "nip",
+    order: Literal["asc", "desc"] = "asc",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> AppraisalPage:
+    """Appraisals the caller may see, filtered, sorted and paged (at most 200 a page)."""
+    total, rows = await appraisal_lists.list_appraisals(
+        session,
+        await scope_of(session, actor),
+        filters,
+        sort=sort,
+        descending=order == "desc",
+        limit=limit,
+        offset=offset,
+    )
+    items = [AppraisalListItem.model_validate(row, from_attributes=True) for row in rows]
+    return AppraisalPage(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get(
+    "/appraisals/export",
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+            },
+            "description": "The filtered list as CSV or XLSX",
+        }
+    },
+)
+async def export_appraisals(
+    actor: CurrentActor,
+    session: Session,
+    request_id: RequestId,
+    filters: Filters,
+    format: Literal["csv", "xlsx"] = "csv",
+) -> StreamingResponse:
+    """Export the filtered list. Exports of personal data are logged in the audit trail
+    (UU PDP 27/2022): who, when, which filters; never the rows themselves."""
+    scope = await scope_of(session, actor)
+    await _log_export(session, actor, request_id, format, filters)
+    rows = [row async for row in appraisal_lists.stream_appraisals(session, scope, filters)]
+    values = [[getattr(row, column) for column in EXPORT_COLUMNS] for row in rows]
+    name = f"kinerja-{filters.period_id or 'semua'}.{format}"  # period ids are [a-z0-9-]
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "xlsx":
+        return StreamingResponse(
+            iter([_xlsx(values)]),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers=headers,
+        )
+    return StreamingResponse(_csv(values), media_type="text/csv", headers=headers)
+
+
+async def _csv(values: list[list[object]]) -> AsyncIterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in values:
+        # a leading = + - @ would run as a formula in a spreadsheet (CSV injection)
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _xlsx(values: list[list[object]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("penilaian")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in values:
+        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+async def _log_export(
+    session: Session, actor: Actor, request_id: str | None, kind: str, filters: AppraisalFilter
+) -> None:
+    """The one write the API makes itself: the audit trail is append-only and outside
+    any workflow's state, and an export must be logged before any row leaves."""
+    await audit.append_event(
+        session,
+        AuditRecord(
+            event_key=f"export-{uuid.uuid4().hex}",
+            at=datetime.now(UTC),
+            actor=actor.subject,
+            actor_role=None,
+            action="appraisals.exported",
+            subject_type="export",
+            subject_id=kind,
+            period_id=filters.period_id,
+            request_id=request_id,
+            after={k: v for k, v in filters.__dict__.items() if v is not None},
+        ),
+    )
+    await session.commit()
+
+
+@router.get("/me/appraisals")
+async def my_appraisals(actor: CurrentActor, session: Session) -> AppraisalPage:
+    """The caller's own appraisals, every period."""
+    if actor.nip is None:
+        return AppraisalPage(total=0, limit=MAX_PAGE, offset=0, items=[])
+    total, rows = await appraisal_lists.list_appraisals(
+        session,
+        Scope(own_nip=actor.nip),
+        AppraisalFilter(nip=actor.nip),
+        sort="updated_at",
+        descending=True,
+        limit=MAX_PAGE,
+        offset=0,
+    )
+    items = [AppraisalListItem.model_validate(row, from_attributes=True) for row in rows]
+    return AppraisalPage(total=total, limit=MAX_PAGE, offset=0, items=items)
+
+
+def _owed_by_caller(step: PendingStep, state: AppraisalState, actor: Actor) -> str | None:
+    """The role in which the caller owes ``step``, or None when it is someone else's."""
+    if step.owed_by is Role.PEGAWAI:
+        return Role.PEGAWAI.value if state.is_employee(actor) else None
+    if step.owed_by is Role.PEJABAT_PENILAI:
+        return Role.PEJABAT_PENILAI.value if state.is_pejabat_penilai(actor) else None
+    if step.owed_by is Role.ATASAN_PENILAI:  # a keberatan: the atasan named with the result
+        return Role.ATASAN_PENILAI.value if state.is_atasan_penilai(actor) else None
+    return None
+
+
+@router.get("/me/inbox")
+async def my_inbox(actor: CurrentActor, session: Session) -> Inbox:
+    """Everything the caller owes now, across periods, earliest due first: approve this
+    SKP, answer this check-in, decide this keberatan, confirm this training."""
+    if actor.nip is None and not actor.has(Role.HR_ADMIN):
+        return Inbox(items=[], overdue=0)
+    scope = Scope(own_nip=actor.nip) if actor.nip else Scope()
+    states = await appraisal_lists.scoped_states(session, scope)
+    if actor.has(Role.HR_ADMIN):
+        states += await appraisal_lists.head_of_agency_states(session)
+    schedules: dict[str, PeriodSchedule] = {}
+    now = datetime.now(UTC)
+    items: dict[tuple[str, str, str], InboxItem] = {}
+    for period_id, raw in states:
+        if period_id not in schedules:
+            period = await periods.get_period(session, period_id)
+            if period is None:
+                continue
+            schedules[period_id] = PeriodSchedule.model_validate(period.schedule)
+        state = AppraisalState.model_validate(raw)
+        for step in pending_steps(state, schedules[period_id]):
+            owed_as = _owed_by_caller(step, state, actor)
+            if owed_as is None:
+                continue
+            items[(period_id, state.nip, step.key)] = InboxItem(
+                period_id=period_id,
+                nip=state.nip,
+                step=step.kind.value,
+                title=STEP_TITLES[step.kind],
+                owed_as=owed_as,
+                due=step.due,
+                overdue=step.due <= now,
+            )
+    ordered = sorted(items.values(), key=lambda item: item.due)
+    return Inbox(items=ordered, overdue=sum(1 for item in ordered if item.overdue))
+
+
+@router.get("/periods/{period_id}/summary")
+async def period_summary(
+    period_id: PeriodId, actor: CurrentActor, session: Session
+) -> PeriodSummary:
+    """Counts per stage and predikat per agency, overdue counts, and each unit's standing
+    against its distribution rule (HR and auditor: all; tim penilai: own agency)."""
+    require_role(actor, Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI)
+    if await periods.get_period(session, period_id) is None:
+        raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
+    scope = await scope_of(session, actor)
+    if not scope.everything:  # a tim penilai: their agency only, not their own chain
+        if scope.agency_code is None:
+            raise Problem("forbidden", "Tim penilai tanpa OPD tidak dapat melihat ringkasan")
+        scope = Scope(agency_code=scope.agency_code)
+    groups = await appraisal_lists.period_counts(session, period_id, scope)
+    agencies: dict[str, AgencySummary] = {}
+    for agency, stage, predikat, overdue, count in groups:
+        summary = agencies.setdefault(
+            agency,
+            AgencySummary(
+                agency_code=agency,
+                total=0,
+                stages={s: 0 for s in Stage},
+                predikat={p: 0 for p in Predikat},
+                unrated=0,
+                overdue=0,
+            ),
+        )
+        summary.total += count
+        summary.stages[Stage(stage)] += count
+        if predikat:
+            summary.predikat[Predikat(predikat)] += count
+        else:
+            summary.unrated += count
+        if overdue:
+            summary.overdue += count
+    members: dict[tuple[str, str], list[Predikat | None]] = defaultdict(list)
+    for agency, unit, predikat in await appraisal_lists.unit_predicates(session, period_id, scope):
+        members[(agency, unit)].append(Predikat(predikat) if predikat else None)
+    states = await units.unit_states(session, period_id)
+    unit_rows = []
+    for (agency, unit), ratings in sorted(members.items()):
+        state = states.get(unit)
+        rated = [rating for rating in ratings if rating is not None]
+        unit_predikat = state.unit_predikat if state else None
+        unit_rows.append(
+            UnitDistributionStatus(
+                agency_code=agency,
+                unit_code=unit,
+                members=len(ratings),
+                unrated=len(ratings) - len(rated),
+                unit_predikat=unit_predikat,
+                violations=check_distribution(unit_predikat, rated) if unit_predikat else [],
+                finalised=bool(state and state.finalised_at),
+            )
+        )
+    listed = sorted(agencies.values(), key=lambda a: a.agency_code)
+    return PeriodSummary(
+        period_id=period_id,
+        total=sum(a.total for a in listed),
+        overdue=sum(a.overdue for a in listed),
+        agencies=listed,
+        units=unit_rows,
+    )
+
+
+@router.get("/audit")
+async def audit_trail(
+    actor: CurrentActor,
+    session: Session,
+    subject_type: Annotated[str | None, Query(max_length=40)] = None,
+    subject_id: Annotated[str | None, Query(max_length=120)] = None,
+    actor_id: Annotated[str | None, Query(alias="actor", max_length=100)] = None,
+    period_id: Annotated[str | None, Query(pattern=PERIOD_ID)] = None,
+    action: Annotated[str | None, Query(max_length=60)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> AuditPage:
+    """The append-only audit trail, newest first (HR and the auditor)."""
+    require_role(actor, Role.HR_ADMIN, Role.AUDITOR)
+    filters = AuditFilter(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        actor=actor_id,
+        period_id=period_id,
+        action=action,
+    )
+    total, events = await appraisal_lists.list_audit(session, filters, limit=limit, offset=offset)
+    items = [AuditEntry.model_validate(event, from_attributes=True) for event in events]
+    return AuditPage(total=total, limit=limit, offset=offset, items=items)
