@@ -5,15 +5,13 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from api.access import actor_agency, require_role
 from api.commands import PeriodId
 from api.deps import Context, CurrentActor, RequestId, Session
 from api.guards import WritingActor
-from api.idempotency import IdempotencyKey, fingerprint, is_replay, memo_for
+from api.idempotency import IdempotencyKey, fingerprint, start_once
 from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import ExtensionStatus, PeriodExtensionBody, PeriodStarted, PeriodView
 from api.temporal_errors import problem_from_rpc
@@ -57,28 +55,21 @@ async def start_period(
     workflow_id = cycle_workflow_id(period.period_id)
     print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
     response.headers["Location"] = f"/periods/{period.period_id}"
-    started = PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
-    try:
-        await ctx.temporal.start_workflow(
-            CycleWorkflow.run,
-            CycleInput(period=period, started_by=actor.subject, request_id=request_id),
-            id=workflow_id,
-            task_queue=ctx.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            memo=memo_for(idempotency_key, print_),
-        )
-    except WorkflowAlreadyStartedError as error:
-        if await is_replay(ctx.temporal, workflow_id, idempotency_key, print_):
-            return started
-        raise Problem(
+    await start_once(
+        ctx.temporal,
+        CycleWorkflow.run,
+        CycleInput(period=period, started_by=actor.subject, request_id=request_id),
+        workflow_id=workflow_id,
+        task_queue=ctx.task_queue,
+        key=idempotency_key,
+        print_=print_,
+        conflict=Problem(
             "already-exists",
             f"Periode {period.period_id} sudah dimulai; tidak ada yang dimulai ulang",
             period_id=period.period_id,
-        ) from error
-    except RPCError as error:
-        raise problem_from_rpc(error, not_found="Namespace Temporal tidak ditemukan") from error
-    return started
+        ),
+    )
+    return PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
 
 
 @router.get("/{period_id}")
@@ -132,27 +123,23 @@ async def extend_for_many(
     suffix = hashlib.sha256(f"{actor.subject}\n{idempotency_key}".encode()).hexdigest()[:16]
     extension_id = f"extension-{period_id}-{suffix if idempotency_key else uuid.uuid4().hex[:16]}"
     response.headers["Location"] = f"/periods/{period_id}/extensions/{extension_id}"
-    accepted = ExtensionStatus(
+    await start_once(
+        ctx.temporal,
+        DeadlineExtensionWorkflow.run,
+        ExtensionInput(
+            period_id=period_id,
+            scope=ExtensionScope(agency_code=body.agency_code, unit_code=body.unit_code),
+            envelope=Envelope(actor=actor, command=command, request_id=request_id),
+        ),
+        workflow_id=extension_id,
+        task_queue=ctx.task_queue,
+        key=idempotency_key,
+        print_=print_,
+        conflict=Problem("already-exists", "Perpanjangan ini sudah berjalan"),
+    )
+    return ExtensionStatus(
         extension_id=extension_id, status="running", extended=0, refused=0, refusals={}
     )
-    try:
-        await ctx.temporal.start_workflow(
-            DeadlineExtensionWorkflow.run,
-            ExtensionInput(
-                period_id=period_id,
-                scope=ExtensionScope(agency_code=body.agency_code, unit_code=body.unit_code),
-                envelope=Envelope(actor=actor, command=command, request_id=request_id),
-            ),
-            id=extension_id,
-            task_queue=ctx.task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            memo=memo_for(idempotency_key, print_),
-        )
-    except WorkflowAlreadyStartedError as error:
-        if await is_replay(ctx.temporal, extension_id, idempotency_key, print_):
-            return accepted
-        raise Problem("already-exists", "Perpanjangan ini sudah berjalan") from error
-    return accepted
 
 
 _STATUS_NAMES = {
