@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
 from api.deps import ApiContext
-from api.guards import WriteLimiter, cap_request_body
+from api.guards import BodyCap, WriteLimiter
 from api.problems import (
     COMMON_RESPONSES,
     CONFLICT_RESPONSE,
@@ -37,7 +37,7 @@ def create_app(context: ApiContext) -> FastAPI:
     app.state.context = context
     app.state.write_limiter = WriteLimiter(context.write_rate)
     install_problem_handlers(app)
-    app.middleware("http")(cap_request_body)
+    app.add_middleware(BodyCap)
 
     @app.middleware("http")
     async def assign_request_id(

@@ -2,13 +2,13 @@
 per process — put a shared limiter in front when running several API replicas) and a cap
 on request bodies."""
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import current_actor
 from api.problems import Problem, problem_response
@@ -40,13 +40,51 @@ async def writing_actor(request: Request, actor: Annotated[Actor, Depends(curren
 WritingActor = Annotated[Actor, Depends(writing_actor)]
 
 
-async def cap_request_body(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Refuse bodies over the cap before reading them (413)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        return problem_response(
-            request, "payload-too-large", f"Isi permintaan melebihi {MAX_BODY_BYTES} byte"
+class BodyCap:
+    """ASGI middleware refusing request bodies over ``limit`` bytes (413), whether the
+    size is declared (Content-Length) or not (chunked): the body is read up to the limit
+    before the application sees any of it, then handed on unchanged."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self._app = app
+        self._limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self._app(scope, receive, send)
+            return
+        request = Request(scope)
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self._limit):
+            await self._refuse(request, scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away; let the application see that
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self._limit:
+                await self._refuse(request, scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self._app(scope, replay, send)
+
+    async def _refuse(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            request, "payload-too-large", f"Isi permintaan melebihi {self._limit} byte"
         )
-    return await call_next(request)
+        await response(scope, receive, send)

@@ -1,13 +1,18 @@
-"""Idempotency-Key on POSTs that start something, kept where the thing itself lives: the
-key and a fingerprint of the request go into the started workflow's memo. A repeat with
-the same key and body gets the first answer; the same key with another body is a 422;
-no second workflow is ever started (the workflow id decides that)."""
+"""Idempotency-Key on POSTs that start something. The first answer is remembered per
+caller and key, with a fingerprint of the request: a repeat with the same body gets that
+answer again; the key with another body (even for another period) is a 422. The key and
+fingerprint also go into the started workflow's memo, so two identical requests racing
+past the registry still start one workflow and get the same answer."""
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -15,6 +20,7 @@ from temporalio.service import RPCError
 
 from api.problems import Problem
 from api.temporal_errors import problem_from_rpc
+from persistence.repositories import idempotency
 
 IdempotencyKey = Annotated[
     str | None,
@@ -32,6 +38,52 @@ def fingerprint(subject: str, body: Any) -> str:
     """Who asked and what they asked for; the key alone must not replay someone else's."""
     canonical = json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(f"{subject}\n{canonical}".encode()).hexdigest()
+
+
+def _key_hash(subject: str, key: str) -> str:
+    return hashlib.sha256(f"{subject}\n{key}".encode()).hexdigest()
+
+
+async def remembered_answer(
+    session: AsyncSession,
+    subject: str,
+    key: str | None,
+    print_: str,
+    location_of: Callable[[dict[str, Any]], str],
+) -> JSONResponse | None:
+    """The answer first given to this caller's ``key``; a 422 if the key came with
+    another request; None when it is new (or absent)."""
+    if key is None:
+        return None
+    record = await idempotency.recall(session, _key_hash(subject, key))
+    if record is None:
+        return None
+    if record.fingerprint != print_:
+        raise Problem(
+            "validation-error",
+            "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi berbeda",
+        )
+    return JSONResponse(
+        record.response,
+        status_code=record.status_code,
+        headers={"Location": location_of(record.response)},
+    )
+
+
+async def remember_answer(
+    session: AsyncSession,
+    subject: str,
+    key: str | None,
+    print_: str,
+    status_code: int,
+    answer: BaseModel,
+) -> None:
+    if key is None:
+        return
+    await idempotency.remember(
+        session, _key_hash(subject, key), print_, status_code, answer.model_dump(mode="json")
+    )
+    await session.commit()
 
 
 def _memo_for(key: str | None, print_: str) -> dict[str, Any]:

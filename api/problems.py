@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
@@ -114,6 +114,16 @@ def problem_response(request: Request, kind: str, detail: str, **extensions: Any
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+# SQLSTATE classes of an unreachable database: 08 connection exception, 57P operator
+# intervention (admin or crash shutdown, cannot connect now).
+_UNAVAILABLE_SQLSTATES = ("08", "57P")
+
+
+def _database_unavailable(exc: DBAPIError) -> bool:
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    return exc.connection_invalidated or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 _STATUS_KINDS = {
     401: "unauthenticated",
     403: "forbidden",
@@ -156,6 +166,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             request, "service-unavailable", "Layanan sedang pulih; coba lagi sebentar lagi"
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # asyncpg's errors for a server going away mid-query ("terminating connection due
+        # to administrator command") or not taking connections yet ("the database system
+        # is starting up") reach us as a bare DBAPIError: those are outages too.
+        if _database_unavailable(exc):
+            return await _unavailable(request, exc)
+        return problem_response(request, "internal-error", "Terjadi kesalahan; coba lagi nanti")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

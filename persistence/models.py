@@ -185,3 +185,16 @@ class AuditEvent(Base):
     )
 
     __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+
+
+class IdempotencyKey(Base):
+    """An Idempotency-Key a caller used, with a fingerprint of the request it came with
+    and the answer given, so a repeat gets the same answer and a reuse for another
+    request is refused. ``key_hash`` covers the caller too: keys are per caller."""
+
+    __tablename__ = "idempotency_key"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

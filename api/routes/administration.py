@@ -5,10 +5,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 
+from api.access import require_role
 from api.commands import COMMAND_RESPONSES, Commander, Nip, PeriodId
 from api.problems import Problem
 from api.schemas import DEADLINE_KEY_PATTERN, AppraisalView, ExtensionBody
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
+from domain.roles import Role
 from persistence.repositories.organisation import get_employee
 from workflows.appraisal import AppraisalWorkflow
 
@@ -39,6 +41,8 @@ async def change_supervisor(
     the previous one stays on record."""
 
     async def new_supervisor_is_valid() -> None:
+        # HR only, checked before looking anyone up: others must not probe the roster
+        require_role(commander.actor, Role.HR_ADMIN)
         if body.new_supervisor_nip is not None:
             await _require_valid_new_supervisor(commander.session, nip, body.new_supervisor_nip)
 

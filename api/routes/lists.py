@@ -134,13 +134,25 @@ async def export_appraisals(
     return StreamingResponse(_csv(values), media_type="text/csv", headers=headers)
 
 
+def _naive(moment: datetime) -> datetime:
+    """XLSX has no time zones: write UTC wall time."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _inert(value: object) -> object:
+    """Text starting with = + - @ would run as a formula in a spreadsheet (CSV/XLSX
+    injection): prefix it so it stays text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 async def _csv(values: list[list[object]]) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in values:
-        # a leading = + - @ would run as a formula in a spreadsheet (CSV injection)
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        writer.writerow([_inert(v) for v in row])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -153,7 +165,7 @@ def _xlsx(values: list[list[object]]) -> bytes:
     sheet = workbook.create_sheet("penilaian")
     sheet.append(list(EXPORT_COLUMNS))
     for row in values:
-        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+        sheet.append([_naive(v) if isinstance(v, datetime) else _inert(v) for v in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

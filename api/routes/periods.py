@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Response, status
 from temporalio.client import WorkflowExecutionStatus
@@ -11,7 +12,13 @@ from api.access import actor_agency, require_role
 from api.commands import PeriodId
 from api.deps import Context, CurrentActor, RequestId, Session
 from api.guards import WritingActor
-from api.idempotency import IdempotencyKey, fingerprint, start_once
+from api.idempotency import (
+    IdempotencyKey,
+    fingerprint,
+    remember_answer,
+    remembered_answer,
+    start_once,
+)
 from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import ExtensionStatus, PeriodExtensionBody, PeriodStarted, PeriodView
 from api.temporal_errors import problem_from_rpc
@@ -37,6 +44,7 @@ router = APIRouter(prefix="/periods", tags=["periods"])
     "",
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT_RESPONSE,
+    response_model=PeriodStarted,
 )
 async def start_period(
     period: Period,
@@ -46,14 +54,19 @@ async def start_period(
     response: Response,
     request_id: RequestId,
     idempotency_key: IdempotencyKey = None,
-) -> PeriodStarted:
+) -> Any:
     """Open a period: one appraisal workflow per active employee (HR only). With an
     Idempotency-Key, repeating the request returns the first answer."""
     require_role(actor, Role.HR_ADMIN)
+    print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
+    remembered = await remembered_answer(
+        session, actor.subject, idempotency_key, print_, lambda _: f"/periods/{period.period_id}"
+    )
+    if remembered is not None:
+        return remembered
     if await organisation.count_active(session) == 0:
         raise Problem("wrong-state", "Belum ada pegawai aktif; impor organisasi terlebih dahulu")
     workflow_id = cycle_workflow_id(period.period_id)
-    print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
     response.headers["Location"] = f"/periods/{period.period_id}"
     await start_once(
         ctx.temporal,
@@ -69,7 +82,9 @@ async def start_period(
             period_id=period.period_id,
         ),
     )
-    return PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
+    started = PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
+    await remember_answer(session, actor.subject, idempotency_key, print_, 201, started)
+    return started
 
 
 @router.get("/{period_id}")
@@ -101,6 +116,7 @@ async def get_period(period_id: PeriodId, actor: CurrentActor, session: Session)
     "/{period_id}/extensions",
     status_code=status.HTTP_202_ACCEPTED,
     responses=CONFLICT_RESPONSE,
+    response_model=ExtensionStatus,
 )
 async def extend_for_many(
     period_id: PeriodId,
@@ -111,7 +127,7 @@ async def extend_for_many(
     response: Response,
     request_id: RequestId,
     idempotency_key: IdempotencyKey = None,
-) -> ExtensionStatus:
+) -> Any:
     """Extend a deadline for a unit, an agency or the whole period (HR only). Runs as a
     durable batch; every running reminder and escalation follows the new time. With an
     Idempotency-Key, repeating the request returns the first answer."""
@@ -119,7 +135,16 @@ async def extend_for_many(
     if await periods.get_period(session, period_id) is None:
         raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
     command = ExtendDeadline(deadline=body.deadline, new_due=body.new_due, reason=body.reason)
-    print_ = fingerprint(actor.subject, body.model_dump(mode="json"))
+    print_ = fingerprint(actor.subject, {"period_id": period_id, **body.model_dump(mode="json")})
+    remembered = await remembered_answer(
+        session,
+        actor.subject,
+        idempotency_key,
+        print_,
+        lambda answer: f"/periods/{period_id}/extensions/{answer['extension_id']}",
+    )
+    if remembered is not None:
+        return remembered
     suffix = hashlib.sha256(f"{actor.subject}\n{idempotency_key}".encode()).hexdigest()[:16]
     extension_id = f"extension-{period_id}-{suffix if idempotency_key else uuid.uuid4().hex[:16]}"
     response.headers["Location"] = f"/periods/{period_id}/extensions/{extension_id}"
@@ -137,9 +162,11 @@ async def extend_for_many(
         print_=print_,
         conflict=Problem("already-exists", "Perpanjangan ini sudah berjalan"),
     )
-    return ExtensionStatus(
+    accepted = ExtensionStatus(
         extension_id=extension_id, status="running", extended=0, refused=0, refusals={}
     )
+    await remember_answer(session, actor.subject, idempotency_key, print_, 202, accepted)
+    return accepted
 
 
 _STATUS_NAMES = {

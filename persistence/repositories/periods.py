@@ -1,6 +1,6 @@
 """Periods as HR created them, and their fan-out progress."""
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,12 +32,21 @@ async def register_period(
 
 async def record_progress(
     session: AsyncSession, period_id: str, *, status: str, employees_started: int
-) -> None:
+) -> str | None:
+    """Only a change is written: a retried activity leaves the row (and its version) alone.
+    Returns the status this call replaced, when it changed the status (for the audit)."""
+    previous = await session.scalar(
+        select(Period.status).where(Period.id == period_id).with_for_update()
+    )
     await session.execute(
         update(Period)
-        .where(Period.id == period_id)
+        .where(
+            Period.id == period_id,
+            (Period.status != status) | (Period.employees_started != employees_started),
+        )
         .values(status=status, employees_started=employees_started)
     )
+    return previous if previous is not None and previous != status else None
 
 
 async def get_period(session: AsyncSession, period_id: str) -> Period | None:
