@@ -124,6 +124,13 @@ def _database_unavailable(exc: DBAPIError) -> bool:
     return exc.connection_invalidated or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
 
 
+def _bad_client_data(exc: DBAPIError) -> bool:
+    """SQLSTATE class 22 (data exception), e.g. a NUL byte in a filter: the client's input,
+    not our fault, so a 422 rather than a 500."""
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    return sqlstate.startswith("22") or "invalid byte sequence" in str(exc.orig)
+
+
 _STATUS_KINDS = {
     401: "unauthenticated",
     403: "forbidden",
@@ -174,6 +181,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         # is starting up") reach us as a bare DBAPIError: those are outages too.
         if _database_unavailable(exc):
             return await _unavailable(request, exc)
+        if _bad_client_data(exc):
+            return problem_response(
+                request, "validation-error", "Isian berisi karakter yang tidak dapat diproses"
+            )
         return problem_response(request, "internal-error", "Terjadi kesalahan; coba lagi nanti")
 
     @app.exception_handler(Exception)

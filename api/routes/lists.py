@@ -45,6 +45,7 @@ router = APIRouter(tags=["lists"])
 MAX_PAGE = 200
 PERIOD_ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
 CODE = r"^[A-Za-z0-9._-]{1,40}$"
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # no control characters (PostgreSQL refuses NUL)
 EXPORT_COLUMNS = (
     "period_id", "nip", "name", "position", "agency_code", "unit_code",
     "supervisor_nip", "stage", "predikat", "overdue", "at_risk", "updated_at",
@@ -330,11 +331,11 @@ async def period_summary(
 async def audit_trail(
     actor: CurrentActor,
     session: Session,
-    subject_type: Annotated[str | None, Query(max_length=40)] = None,
-    subject_id: Annotated[str | None, Query(max_length=120)] = None,
-    actor_id: Annotated[str | None, Query(alias="actor", max_length=100)] = None,
+    subject_type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")] = None,
+    subject_id: Annotated[str | None, Query(pattern=PRINTABLE, max_length=120)] = None,
+    actor_id: Annotated[str | None, Query(alias="actor", pattern=PRINTABLE, max_length=100)] = None,
     period_id: Annotated[str | None, Query(pattern=PERIOD_ID)] = None,
-    action: Annotated[str | None, Query(max_length=60)] = None,
+    action: Annotated[str | None, Query(pattern=r"^[a-z_.]{1,60}$")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditPage:

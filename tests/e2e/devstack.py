@@ -64,6 +64,7 @@ class DevStack:
             stdout=self.output.open("a"),
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,  # its own process group, so teardown reaches the servers
         )
 
     def interrupt(self) -> int:
@@ -73,8 +74,16 @@ class DevStack:
         return self.process.wait(timeout=60)
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+        """Stop the whole process group (kinerja dev and the servers it started), politely
+        first: a SIGKILL of the parent alone would orphan its Temporal server."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        group = os.getpgid(self.process.pid)
+        os.killpg(group, signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(group, signal.SIGKILL)
             self.process.wait()
 
 
