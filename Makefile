@@ -23,6 +23,15 @@ run: install
 test: install lint
 	$(BIN)/pytest
 
+## Reliability drills at full size (tests/drills; they also run small inside `make test`):
+## each prints its figure, collected in .data/drills-report.txt. See bench/DRILLS.md.
+.PHONY: drills
+drills: install
+	mkdir -p .data && rm -f .data/drills-report.txt
+	KINERJA_DRILL_SCALE=full KINERJA_DRILL_REPORT=.data/drills-report.txt \
+	  $(BIN)/pytest tests/drills tests/replay -s -q -o timeout=1800
+	@echo; cat .data/drills-report.txt
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,5 +1,7 @@
 """Activities that persist workflow state: projections plus their audit events."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
@@ -13,6 +15,7 @@ from workflows.contracts import (
     RosterPage,
     RosterPageRequest,
 )
+from workflows.ids import cycle_workflow_id
 
 
 class RecordActivities:
@@ -74,13 +77,35 @@ class RecordActivities:
 
     @activity.defn(name=ActivityNames.RECORD_PERIOD_PROGRESS)
     async def record_period_progress(self, progress: PeriodProgress) -> None:
+        """Fan-out progress; a change of status (running, completed) is audited once."""
         async with self._sessionmaker.begin() as session:
-            await periods.record_progress(
+            replaced = await periods.record_progress(
                 session,
                 progress.period_id,
                 status=progress.status,
                 employees_started=progress.employees_started,
             )
+            if replaced is not None:
+                workflow_id = cycle_workflow_id(progress.period_id)
+                await audit.append_event(
+                    session,
+                    AuditRecord(
+                        event_key=f"{workflow_id}/{progress.status}",
+                        at=datetime.now(UTC),
+                        actor="system",
+                        actor_role=None,
+                        action=f"period.{progress.status}",
+                        subject_type="period",
+                        subject_id=progress.period_id,
+                        period_id=progress.period_id,
+                        workflow_id=workflow_id,
+                        before={"status": replaced},
+                        after={
+                            "status": progress.status,
+                            "employees_started": progress.employees_started,
+                        },
+                    ),
+                )
 
     @activity.defn(name=ActivityNames.LOAD_ROSTER_PAGE)
     async def load_roster_page(self, request: RosterPageRequest) -> RosterPage:

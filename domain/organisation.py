@@ -4,6 +4,7 @@ Import is all-or-nothing: ``validate_roster`` reports every bad row (with its ro
 so HR can fix the spreadsheet in one pass, and nothing is written when any row is bad.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
@@ -85,6 +86,7 @@ OPTIONAL_COLUMNS = ("jenis_pegawai", "tim_penilai", "hr_admin", "auditor", "akti
 _TRUE = {"1", "ya", "y", "true", "yes", "x"}
 _FALSE = {"", "0", "tidak", "t", "false", "no", "n"}
 MAX_CELL_LENGTH = 500
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _RowProblem(Exception):
@@ -111,6 +113,10 @@ def _text(row: Mapping[str, str], column: str, *, required: bool = True) -> str:
         raise _RowProblem(column, "wajib diisi")
     if len(value) > MAX_CELL_LENGTH:
         raise _RowProblem(column, f"lebih dari {MAX_CELL_LENGTH} karakter")
+    if _CONTROL_CHARACTERS.search(value):
+        # NUL cannot even be stored by PostgreSQL; the others are invisible garbage
+        # from broken exports. Tab and line breaks (Alt+Enter in Excel) are kept.
+        raise _RowProblem(column, "berisi karakter kendali yang tidak terlihat; ketik ulang isinya")
     if value[:1] in ("=", "+", "@") and column != "nip_atasan":
         raise _RowProblem(column, "berisi rumus spreadsheet; isi nilainya saja")
     return value

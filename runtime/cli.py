@@ -139,5 +139,36 @@ def import_org(
         raise typer.Exit(code=1) from error
 
 
+@app.command()
+def simulate(
+    employees: Annotated[
+        int, typer.Option("--employees", min=1, help="Pegawai yang digladi")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Benih model perilaku")] = 1,
+    late_share: Annotated[
+        float, typer.Option("--late-share", min=0, max=1, help="Porsi yang terlambat")
+    ] = 0.15,
+    objection_share: Annotated[
+        float,
+        typer.Option("--objection-share", min=0, max=1, help="Porsi keberatan bila dinilai rendah"),
+    ] = 0.4,
+    monthly: Annotated[bool, typer.Option("--bulanan", help="Pemantauan bulanan")] = False,
+) -> None:
+    """Rehearse a whole year for N generated employees on the time-skipping server:
+    escalations per stage, predicates per agency against the distribution rule, training
+    load and the busiest weeks for supervisors."""
+    from domain.schedule import MonitoringFrequency
+    from runtime.simulate import Behaviour, print_summary
+    from runtime.simulate import simulate as rehearse
+
+    behaviour = Behaviour(
+        late_share=late_share,
+        objection_share_low=objection_share,
+        frequency=MonitoringFrequency.BULANAN if monthly else MonitoringFrequency.TRIWULAN,
+    )
+    summary = asyncio.run(rehearse(employees, seed, behaviour))
+    print_summary(summary, console)
+
+
 if __name__ == "__main__":
     app()

@@ -264,6 +264,33 @@ async def record_period_workflows(env: WorkflowEnvironment) -> None:
         await _save(env.client, "extension_completed", extension.id)
 
 
+async def record_cycle_completed(env: WorkflowEnvironment) -> None:
+    """A whole period's cycle: fan-out, every appraisal reporting completion, completed."""
+    fakes = FakeCycleActivities(roster=[f"19900101201501{n:04d}" for n in range(2001, 2005)])
+    queue = f"capture-{uuid.uuid4().hex[:6]}"
+    async with Worker(
+        env.client,
+        task_queue=queue,
+        workflows=[CycleWorkflow],
+        activities=fakes.all(),
+        workflow_runner=workflow_runner(),
+    ):
+        cycle = await env.client.start_workflow(
+            CycleWorkflow.run,
+            CycleInput(period=make_period("replay-done"), started_by="hr", page_size=10),
+            id="cycle-replay-done",
+            task_queue=queue,
+        )
+        for _ in range(100):
+            if len(fakes.started) == len(fakes.roster):
+                break
+            await asyncio.sleep(0.05)
+        for nip in fakes.roster:
+            await cycle.signal(CycleWorkflow.appraisal_completed, nip)
+        await cycle.result()
+        await _save(env.client, "cycle_completed", cycle.id)
+
+
 async def record_unit(env: WorkflowEnvironment) -> None:
     """Blocked by the rule, overridden by the tim penilai, finalised."""
     fakes = FakeUnitActivities(
@@ -312,6 +339,7 @@ async def capture() -> None:
     try:
         await ensure_search_attributes(env.client)
         await record_period_workflows(env)
+        await record_cycle_completed(env)
         await record_appraisal(env, "appraisal_full_year_to_wawancara", full_year_to_wawancara)
         await record_appraisal(env, "appraisal_late_skp_escalated", late_skp_escalated_and_extended)
         await record_appraisal(env, "appraisal_mutasi", mutasi_with_pending_approval)

@@ -1,0 +1,125 @@
+"""The raw baseline rows, measured first in every run: starts, completions, update
+throughput and update latency of ``RawWorkflow`` on the same servers."""
+
+import time
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+from temporalio.client import Client
+
+from bench.measure import bounded, closed_loop, median, percentile, wait_until
+from bench.raw_workflow import RawWorkflow
+from bench.stack import Child, asyncpg_dsn
+
+
+@dataclass
+class RawFigures:
+    n: int
+    starts_per_s: float
+    running_per_s: float  # started and first activity persisted, like a period start
+    completions_per_s: float
+    updates_per_s: float
+    update_p50_ms: float
+    update_p99_ms: float
+    rss_per_1000_mib: float
+    cached: int
+
+
+async def measure_raw(
+    client: Client,
+    worker: Child,
+    database_url: str,
+    *,
+    task_queue: str,
+    n: int,
+    start_concurrency: int,
+    update_count: int,
+    update_concurrency: int,
+    latency_count: int,
+    latency_concurrency: int,
+    cache_size: int,
+) -> RawFigures:
+    batch = f"r{uuid.uuid4().hex[:8]}"
+    ids = [f"raw-{batch}-{i}" for i in range(n)]
+    db = await asyncpg.connect(asyncpg_dsn(database_url))
+
+    async def persisted() -> int:
+        return int(await db.fetchval("SELECT count(*) FROM bench_raw WHERE batch = $1", batch))
+
+    try:
+        rss_before = worker.rss_mib()
+        began = time.monotonic()
+        await bounded(
+            start_concurrency,
+            (
+                lambda wid=wid: client.start_workflow(  # type: ignore[misc]
+                    RawWorkflow.run, batch, id=wid, task_queue=task_queue
+                )
+                for wid in ids
+            ),
+        )
+        started = time.monotonic()
+        running = await wait_until(persisted, n, patience=max(120, n / 10))
+        rss_after = worker.rss_mib()
+        cached = min(n, cache_size)
+
+        # update throughput: one update each on the first workflows, many in flight
+        targets = ids[:update_count]
+        began_updates = time.monotonic()
+        await bounded(
+            update_concurrency,
+            (
+                lambda wid=wid: client.get_workflow_handle(wid).execute_update(  # type: ignore[misc]
+                    RawWorkflow.touch, 1
+                )
+                for wid in targets
+            ),
+        )
+        updates_per_s = len(targets) / (time.monotonic() - began_updates)
+
+        # update latency: a closed loop of virtual users on other workflows
+        others = ids[-latency_count:]
+        latencies, _ = await closed_loop(
+            latency_concurrency,
+            [
+                lambda wid=wid: client.get_workflow_handle(wid).execute_update(  # type: ignore[misc]
+                    RawWorkflow.touch, 2
+                )
+                for wid in others
+            ],
+        )
+
+        # completions: signal everyone, wait until none runs
+        began_signals = time.monotonic()
+        await bounded(
+            start_concurrency,
+            (
+                lambda wid=wid: client.get_workflow_handle(wid).signal(  # type: ignore[misc]
+                    RawWorkflow.finish
+                )
+                for wid in ids
+            ),
+        )
+        query = (
+            "WorkflowType = 'RawWorkflow' AND ExecutionStatus = 'Running' "
+            f"AND WorkflowId STARTS_WITH 'raw-{batch}-'"
+        )
+
+        async def finished() -> int:
+            return n - (await client.count_workflows(query)).count
+
+        completed = await wait_until(finished, n, patience=max(120, n / 10), interval=0.5)
+    finally:
+        await db.close()
+    return RawFigures(
+        n=n,
+        starts_per_s=n / (started - began),
+        running_per_s=n / (running - began),
+        completions_per_s=n / (completed - began_signals),
+        updates_per_s=updates_per_s,
+        update_p50_ms=median(latencies),
+        update_p99_ms=percentile(latencies, 0.99),
+        rss_per_1000_mib=(rss_after - rss_before) / cached * 1000,
+        cached=cached,
+    )
