@@ -48,5 +48,14 @@ lock: install
 	(echo "# Whole dependency tree, pinned. Regenerate: make lock"; \
 	 $(BIN)/pip freeze --exclude-editable) > requirements.lock
 
+## Benchmarks against a raw Temporal baseline in the same run (see bench/README.md):
+## bench-quick takes a few minutes, bench (N = 10,000) about twenty-five.
+.PHONY: bench bench-quick
+bench: install
+	$(BIN)/python -m bench
+
+bench-quick: install
+	$(BIN)/python -m bench --quick
+
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.access import actor_agency, can_view_appraisal
-from api.deps import ApiContext, context, db_session, request_id
+from api.deps import ApiContext, context, db_session, release_connection, request_id
 from api.guards import writing_actor
 from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import AppraisalView
@@ -94,6 +94,7 @@ class AppraisalCommander:
             actor=await self._scoped_actor(row), command=command, request_id=self.request_id
         )
         handle = self.ctx.temporal.get_workflow_handle(appraisal_workflow_id(period_id, nip))
+        await release_connection(self.session)
         try:
             state = await handle.execute_update(update, envelope, result_type=AppraisalState)
         except WorkflowUpdateFailedError as error:

@@ -35,6 +35,15 @@ async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def release_connection(session: AsyncSession) -> None:
+    """End the session's read transaction so its pooled connection goes back before a
+    long wait on Temporal: the workflow's persistence activity may need a connection from
+    the same pool (API and worker share one in ``kinerja dev``), and a burst of writes
+    each holding one would starve it. The session stays usable; loaded rows stay loaded
+    (``expire_on_commit=False``)."""
+    await session.commit()
+
+
 _bearer = HTTPBearer(auto_error=False, description="OIDC access token (JWT)")
 
 

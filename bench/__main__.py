@@ -76,20 +76,6 @@ def _git_revision() -> str:
     return "unknown"
 
 
-class Cpu:
-    """CPU seconds used by each part of the stack between two snapshots."""
-
-    def __init__(self, parts: dict[str, list[psutil.Process]]) -> None:
-        self._parts = parts
-        self._start = {name: stack.cpu_seconds(procs) for name, procs in parts.items()}
-
-    def used(self) -> dict[str, float]:
-        return {
-            name: round(stack.cpu_seconds(procs) - self._start[name], 2)
-            for name, procs in self._parts.items()
-        }
-
-
 def _parts(
     servers: dict[str, list[psutil.Process]], *children: stack.Child
 ) -> dict[str, list[psutil.Process]]:
@@ -175,6 +161,7 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
                 update_concurrency=sizes.cycle_concurrency,
                 latency_count=min(sizes.raw // 2, sizes.latency),
                 latency_concurrency=sizes.latency_concurrency, cache_size=raw_worker.cache,
+                parts=lambda: _parts(servers(), raw_worker),
             )  # fmt: skip
         finally:
             await raw_worker.stop()
@@ -210,7 +197,7 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
             if profile:
                 worker.profile(profile / "worker-period-start.txt", 600)
             rss_before = worker.rss_mib()
-            cpu = Cpu(_parts(servers(), worker, api))
+            cpu = stack.Cpu(lambda: _parts(servers(), worker, api))
             async with httpx.AsyncClient(base_url="http://127.0.0.1:18101", timeout=120) as http:
                 start = await kinerja_rows.measure_period_start(
                     http, tokens, hr_nip, start_db, sizes.raw
@@ -258,7 +245,7 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
                 if profile:
                     worker.profile(profile / "worker-full-cycle.txt", 600)
                     api.profile(profile / "api-full-cycle.txt", 600)
-                cpu = Cpu(_parts(servers(), worker, api))
+                cpu = stack.Cpu(lambda: _parts(servers(), worker, api))
                 cycle = await kinerja_rows.run_full_cycle(
                     http, tokens, cycle_org, cycle_db,
                     concurrency=sizes.cycle_concurrency, seed=4,

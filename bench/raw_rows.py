@@ -3,14 +3,16 @@ throughput and update latency of ``RawWorkflow`` on the same servers."""
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
+import psutil
 from temporalio.client import Client
 
 from bench.measure import bounded, closed_loop, median, percentile, wait_until
 from bench.raw_workflow import RawWorkflow
-from bench.stack import Child, asyncpg_dsn
+from bench.stack import Child, Cpu, asyncpg_dsn
 
 
 @dataclass
@@ -24,6 +26,7 @@ class RawFigures:
     update_p99_ms: float
     rss_per_1000_mib: float
     cached: int
+    update_cpu_ms: dict[str, float]  # CPU per update, by part of the stack
 
 
 async def measure_raw(
@@ -39,6 +42,7 @@ async def measure_raw(
     latency_count: int,
     latency_concurrency: int,
     cache_size: int,
+    parts: Callable[[], dict[str, list[psutil.Process]]],
 ) -> RawFigures:
     batch = f"r{uuid.uuid4().hex[:8]}"
     ids = [f"raw-{batch}-{i}" for i in range(n)]
@@ -66,6 +70,7 @@ async def measure_raw(
 
         # update throughput: one update each on the first workflows, many in flight
         targets = ids[:update_count]
+        cpu = Cpu(parts)
         began_updates = time.monotonic()
         await bounded(
             update_concurrency,
@@ -77,6 +82,7 @@ async def measure_raw(
             ),
         )
         updates_per_s = len(targets) / (time.monotonic() - began_updates)
+        update_cpu = {k: round(1000 * v / len(targets), 2) for k, v in cpu.used().items()}
 
         # update latency: a closed loop of virtual users on other workflows
         others = ids[-latency_count:]
@@ -122,4 +128,5 @@ async def measure_raw(
         update_p99_ms=percentile(latencies, 0.99),
         rss_per_1000_mib=(rss_after - rss_before) / cached * 1000,
         cached=cached,
+        update_cpu_ms=update_cpu,
     )

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,3 +206,26 @@ async def start_api(
                 raise RuntimeError(f"API {name} did not start; see {log}")
             await asyncio.sleep(0.2)
     return Child(name, process, log)
+
+
+class Cpu:
+    """CPU seconds used by each part of the stack between two snapshots; processes that
+    appear in between (database backends, new connections) count from zero."""
+
+    def __init__(self, parts: Callable[[], dict[str, list[psutil.Process]]]) -> None:
+        self._parts = parts
+        self._start = self._snapshot()
+
+    def _snapshot(self) -> dict[tuple[str, int], float]:
+        values = {}
+        for name, processes in self._parts().items():
+            for process in processes:
+                values[(name, process.pid)] = cpu_seconds([process])
+        return values
+
+    def used(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for (name, pid), value in self._snapshot().items():
+            before = self._start.get((name, pid), 0.0)
+            totals[name] = totals.get(name, 0.0) + value - before
+        return {name: round(value, 2) for name, value in totals.items()}

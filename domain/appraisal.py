@@ -21,6 +21,7 @@ from domain.roles import Role
 from domain.schedule import PeriodSchedule
 from domain.skp import Skp
 from domain.stages import Stage
+from domain.text import PlainTextInput
 
 
 class Actor(BaseModel):
@@ -110,7 +111,7 @@ class RuleContext(BaseModel):
     schedule: PeriodSchedule
 
 
-class Command(BaseModel):
+class Command(PlainTextInput):
     """A request to change an appraisal. Subclasses name their audit ``action``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -11,6 +11,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from domain.text import PlainTextInput
+
 
 class MonitoringFrequency(StrEnum):
     """How often check-ins happen during pemantauan."""
@@ -96,7 +98,7 @@ class PeriodSchedule(BaseModel):
         ]
 
 
-class Period(BaseModel):
+class Period(PlainTextInput):
     """One appraisal period (usually a calendar year) and its schedule."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -12,6 +12,7 @@ from domain.distribusi import UnitPredikat, Violation, check_distribution
 from domain.errors import DomainError, WrongStateError
 from domain.predikat import Predikat
 from domain.roles import Role
+from domain.text import PlainTextInput
 
 
 class DistributionViolatedError(DomainError):
@@ -58,7 +59,7 @@ def _require_open(state: UnitState) -> None:
         raise WrongStateError("Penilaian unit ini sudah final")
 
 
-class UnitCommand(BaseModel):
+class UnitCommand(PlainTextInput):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     action: ClassVar[str]

@@ -13,7 +13,7 @@ from temporalio.service import RPCError
 
 from api.access import actor_agency, require_role
 from api.commands import PeriodId
-from api.deps import Context, CurrentActor, RequestId, Session
+from api.deps import Context, CurrentActor, RequestId, Session, release_connection
 from api.guards import WritingActor
 from api.problems import CONFLICT_RESPONSE, Problem
 from api.schemas import DistributionReport, OverrideBody, UnitPredikatBody
@@ -48,6 +48,7 @@ async def _unit_agency(session: Session, actor: Actor, period_id: str, unit_code
 
 async def _send(
     ctx: Context,
+    session: Session,
     actor: Actor,
     request_id: str | None,
     state: UnitState,
@@ -64,6 +65,7 @@ async def _send(
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     envelope = Envelope[Any](actor=actor, command=command, request_id=request_id)
+    await release_connection(session)
     try:
         result: UnitState = await ctx.temporal.execute_update_with_start_workflow(
             update, envelope, start_workflow_operation=start
@@ -95,7 +97,9 @@ async def set_unit_predikat(
     agency = await _unit_agency(session, actor, period_id, unit_code)
     command = SetUnitPredikat(predikat=body.predikat)
     state = _fresh(period_id, unit_code, agency)
-    return await _send(ctx, actor, request_id, state, UnitAssessmentWorkflow.set_predikat, command)
+    return await _send(
+        ctx, session, actor, request_id, state, UnitAssessmentWorkflow.set_predikat, command
+    )
 
 
 @router.post("/override", responses=CONFLICT_RESPONSE)
@@ -113,7 +117,7 @@ async def record_override(
     command = RecordOverride(reason=body.reason)
     state = _fresh(period_id, unit_code, agency)
     return await _send(
-        ctx, actor, request_id, state, UnitAssessmentWorkflow.record_override, command
+        ctx, session, actor, request_id, state, UnitAssessmentWorkflow.record_override, command
     )
 
 
@@ -132,7 +136,7 @@ async def finalise_unit(
     agency = await _unit_agency(session, actor, period_id, unit_code)
     state = _fresh(period_id, unit_code, agency)
     return await _send(
-        ctx, actor, request_id, state, UnitAssessmentWorkflow.finalise, FinaliseUnit()
+        ctx, session, actor, request_id, state, UnitAssessmentWorkflow.finalise, FinaliseUnit()
     )
 
 

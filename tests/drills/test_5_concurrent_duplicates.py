@@ -8,17 +8,26 @@ changed (handlers change state before their first ``await``), so a duplicate is 
 before it is accepted."""
 
 import asyncio
+import time
+import uuid
 from collections import Counter
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
+from api.app import create_app
+from api.auth import TokenVerifier
+from api.deps import ApiContext
+from persistence.db import create_sessionmaker, to_async_url
 from persistence.models import AuditEvent
-from tests.api.conftest import TokenFor
+from persistence.repositories.organisation import upsert_roster
+from runtime.devkeys import public_jwks
+from runtime.worker import build_worker
+from tests.api.conftest import AUDIENCE, ISSUER, TokenFor
 from tests.api.journey import (
     PROBLEM_JSON,
     UNIT_MEMBERS,
@@ -29,9 +38,12 @@ from tests.api.journey import (
     start_period,
     unit_url,
 )
+from tests.drills.org import HR_NIP, organisation
 from tests.drills.scale import report, sized
+from tests.factories import make_period
 from tests.orgs import HR, STAFF, SUPERVISOR, TIM
-from workflows.ids import appraisal_workflow_id, unit_workflow_id
+from tests.waiting import eventually
+from workflows.ids import appraisal_workflow_id, cycle_workflow_id, unit_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 DUPLICATES = sized(20, 50)
@@ -162,3 +174,63 @@ def _report() -> dict[str, Any]:
 
 def _plain(answers: Counter[Any]) -> str:
     return " ".join(f"{count}x{status}" for (status, _), count in sorted(answers.items()))
+
+
+async def test_more_simultaneous_writes_than_database_connections_all_answer(
+    temporal_env: WorkflowEnvironment, database_url: str, signing_key: bytes, auth: TokenFor
+) -> None:
+    """Many people pressing buttons at once, with API and worker sharing one small pool
+    (as ``kinerja dev`` does): a write must not hold a database connection while it waits
+    for its workflow, whose persistence activity needs a connection from the same pool."""
+    engine = create_async_engine(
+        to_async_url(database_url), pool_size=2, max_overflow=0, pool_timeout=5
+    )
+    sessionmaker = create_sessionmaker(engine)
+    org = organisation(sized(11, 44))
+    async with sessionmaker.begin() as session:
+        await upsert_roster(session, org)
+    queue = f"drill5-{uuid.uuid4().hex[:8]}"
+    period_id = f"d5{uuid.uuid4().hex[:8]}"
+    app = create_app(
+        ApiContext(
+            temporal=temporal_env.client,
+            sessionmaker=sessionmaker,
+            verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
+            task_queue=queue,
+        )
+    )
+    hr = auth(HR_NIP, "hr_admin")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        build_worker(temporal_env.client, sessionmaker, task_queue=queue),
+        httpx.AsyncClient(transport=transport, base_url="http://k.test") as http,
+    ):
+        period = make_period(period_id)
+        started = await http.post("/periods", json=period.model_dump(mode="json"), headers=hr)
+        assert started.status_code == 201, started.text
+
+        async def opened() -> int:
+            response = await http.get(f"/periods/{period_id}", headers=hr)
+            return int(response.json().get("total", 0)) if response.status_code == 200 else 0
+
+        await eventually(opened, lambda n: n == len(org), patience=60, what="appraisals opened")
+        began = time.monotonic()
+        answers = await asyncio.gather(
+            *(
+                http.post(f"/appraisals/{period_id}/{r.nip}/acknowledge", headers=auth(r.nip))
+                for r in org
+            )
+        )
+        took = time.monotonic() - began
+        await temporal_env.client.get_workflow_handle(cycle_workflow_id(period_id)).terminate("x")
+    await engine.dispose()
+    statuses = Counter(response.status_code for response in answers)
+    assert statuses == {200: len(org)}, statuses
+    report(
+        5,
+        "simultaneous writes beyond the pool",
+        writes=len(org),
+        pool_connections=2,
+        answers=_plain(Counter((s, "") for s in statuses.elements())),
+        all_answered_in_s=took,
+    )

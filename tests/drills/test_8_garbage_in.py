@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,9 +36,12 @@ from persistence.repositories.organisation import upsert_roster
 from runtime.devstack import venv_binary
 from runtime.org_files import RosterFileError
 from runtime.org_import import import_roster
+from tests.api.conftest import TokenFor
+from tests.api.journey import journeys, skp_content, start_period
 from tests.drills.org import nip, organisation
 from tests.drills.scale import report, sized
 from tests.drills.snapshot import snapshot
+from tests.orgs import STAFF
 
 Sessions = async_sessionmaker[AsyncSession]
 HEADER = [*REQUIRED_COLUMNS, "jenis_pegawai", "tim_penilai", "aktif"]
@@ -395,3 +399,27 @@ async def test_the_cli_answers_garbage_without_a_traceback(
     assert "Impor dibatalkan" in outputs["formula.csv"][1]
     assert "Impor dibatalkan" in outputs["control.csv"][1]
     assert "UTF-8" in outputs["latin.csv"][1]
+
+
+async def test_a_nul_in_a_command_is_refused_not_a_poison_pill(
+    client: httpx.AsyncClient, auth: TokenFor, period_id: str
+) -> None:
+    """Garbage through the API rather than a file: the SKP draft carries a NUL, which
+    PostgreSQL cannot store. Accepted, it would make the persistence activity fail on every
+    retry and stall the appraisal; it must be refused up front (422) and leave the
+    appraisal able to move on."""
+    await start_period(client, auth, period_id)
+    staff = journeys(client, auth, period_id)[STAFF]
+    await staff.ok("POST", "/acknowledge", staff.employee)
+    content = skp_content()
+    content["rhk"][0]["description"] = "Rencana hasil kerja\u0000 dengan NUL"
+    try:
+        response = await asyncio.wait_for(
+            staff.call("PUT", "/skp", staff.employee, {"content": content}), timeout=5
+        )
+    except TimeoutError:
+        raise AssertionError("the request hung: the workflow took the NUL in") from None
+    assert response.status_code == 422, response.text
+    assert "karakter kontrol" in response.text
+    drafted = await staff.call("PUT", "/skp", staff.employee, {"content": skp_content()})
+    assert drafted.status_code == 200, drafted.text
