@@ -237,7 +237,11 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
             logs, "api-cycle", port=18102, database_url=cycle_db, task_queue="kinerja-cycle",
             **api_options,
         )  # fmt: skip
-        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        # idle connections are dropped before uvicorn's 5 s keep-alive would close them
+        # under a request (a race that surfaces as "server disconnected")
+        limits = httpx.Limits(
+            max_connections=64, max_keepalive_connections=64, keepalive_expiry=2.0
+        )
         try:
             async with httpx.AsyncClient(
                 base_url="http://127.0.0.1:18102", timeout=120, limits=limits
