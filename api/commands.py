@@ -50,11 +50,20 @@ async def visible_appraisal(session: Any, actor: Actor, period_id: str, nip: str
 async def appraisal_view(
     session: Any, row: Appraisal, state: AppraisalState | None = None
 ) -> AppraisalView:
+    return view_of(row, await period_schedule(session, row.period_id), state)
+
+
+async def period_schedule(session: Any, period_id: str) -> PeriodSchedule | None:
+    period = await get_period(session, period_id)
+    return None if period is None else PeriodSchedule.model_validate(period.schedule)
+
+
+def view_of(
+    row: Appraisal, schedule: PeriodSchedule | None, state: AppraisalState | None = None
+) -> AppraisalView:
+    """The appraisal as the API shows it, with the steps still owed under ``schedule``."""
     state = state or AppraisalState.model_validate(row.state)
-    period = await get_period(session, row.period_id)
-    pending = ()
-    if period is not None:
-        pending = tuple(pending_steps(state, PeriodSchedule.model_validate(period.schedule)))
+    pending = () if schedule is None else tuple(pending_steps(state, schedule))
     return AppraisalView(**state.model_dump(), updated_at=row.updated_at, pending=pending)
 
 
@@ -94,6 +103,7 @@ class AppraisalCommander:
             actor=await self._scoped_actor(row), command=command, request_id=self.request_id
         )
         handle = self.ctx.temporal.get_workflow_handle(appraisal_workflow_id(period_id, nip))
+        schedule = await period_schedule(self.session, period_id)  # read now, not after
         await release_connection(self.session)
         try:
             state = await handle.execute_update(update, envelope, result_type=AppraisalState)
@@ -103,7 +113,7 @@ class AppraisalCommander:
             if error.status is RPCStatusCode.NOT_FOUND:  # completed since we read the row
                 raise Problem("wrong-state", FINISHED) from error
             raise problem_from_rpc(error, not_found=NOT_FOUND) from error
-        return await appraisal_view(self.session, row, state)
+        return view_of(row, schedule, state)
 
 
 def _commander(

@@ -258,11 +258,13 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
         finally:
             await api.stop()
             await worker.stop()
-        ratio = cycle.actions_per_s / raw.updates_per_s
+        ratio = cycle.busy_actions_per_s / raw.updates_per_s
+        per_action = {k: round(1000 * v / cycle.actions, 1) for k, v in cycle_cpu.items()}
         rows.append(
             Row(
                 "full cycle",
-                f"{cycle.actions_per_s:.0f} actions/s ({cycle.actions} in {cycle.seconds:.0f} s)",
+                f"{cycle.busy_actions_per_s:.0f} actions/s ({cycle.actions} in "
+                f"{cycle.busy_seconds:.0f} s busy of {cycle.seconds:.0f} s)",
                 f"raw {raw.updates_per_s:.0f} updates/s",
                 ratio,
                 "≥ 0.5",
@@ -272,7 +274,8 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
                     "cpu_s": cycle_cpu,
                 },
                 notes=f"M={cycle.m}, {cycle.units} units ({cycle.overrides} overrides), "
-                f"{cycle.notices} notices; stages at end {cycle.stages}; actions "
+                f"{cycle.notices} notices; CPU ms per action {per_action} against raw "
+                f"per update {raw.update_cpu_ms}; stages at end {cycle.stages}; actions "
                 f"{cycle.by_action}; {len(cycle.failures)} failed "
                 f"{cycle.failures[:3]}",
             )

@@ -199,7 +199,9 @@ class CycleFigures:
     m: int
     actions: int
     seconds: float
-    actions_per_s: float
+    actions_per_s: float  # over the wall time, the late cohort's deliberate wait included
+    busy_seconds: float  # the part of it with at least one request in flight
+    busy_actions_per_s: float  # throughput while anyone was acting: the figure compared
     approval_latencies_ms: list[float]
     failures: list[str]
     stages: dict[str, int]
@@ -222,6 +224,9 @@ class CycleDriver:
     failures: list[str] = field(default_factory=list)
     approvals_ms: list[float] = field(default_factory=list)
     overrides: int = 0
+    busy_seconds: float = 0.0  # time with at least one request in flight
+    _in_flight: int = field(default=0, init=False)
+    _busy_since: float = field(default=0.0, init=False)
 
     def __post_init__(self) -> None:
         self.limit = asyncio.Semaphore(self.concurrency)
@@ -239,7 +244,11 @@ class CycleDriver:
     ) -> dict[str, Any]:
         async with self.limit:
             began = time.perf_counter()
-            response = await self.http.request(method, path, headers=headers, json=body)
+            self._enter(began)
+            try:
+                response = await self.http.request(method, path, headers=headers, json=body)
+            finally:
+                self._leave()
             elapsed = (time.perf_counter() - began) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"{name}: {response.status_code} {response.text[:200]}")
@@ -248,6 +257,16 @@ class CycleDriver:
             self.approvals_ms.append(elapsed)
         result: dict[str, Any] = response.json()
         return result
+
+    def _enter(self, now: float) -> None:
+        if self._in_flight == 0:
+            self._busy_since = now
+        self._in_flight += 1
+
+    def _leave(self) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self.busy_seconds += time.perf_counter() - self._busy_since
 
     async def act(
         self,
@@ -433,6 +452,8 @@ async def run_full_cycle(
         actions=actions,
         seconds=seconds,
         actions_per_s=actions / seconds,
+        busy_seconds=driver.busy_seconds,
+        busy_actions_per_s=actions / driver.busy_seconds,
         approval_latencies_ms=driver.approvals_ms,
         failures=driver.failures,
         stages=stages,
