@@ -11,6 +11,7 @@ from domain.distribusi import UnitPredikat, Violation
 from domain.notices import PendingStep
 from domain.predikat import Predikat
 from domain.stages import Stage
+from domain.text import PlainTextInput
 from domain.unit import Override
 
 DEADLINE_KEY_PATTERN = (
@@ -45,7 +46,7 @@ class AppraisalView(AppraisalState):
     )
 
 
-class CheckInReportBody(BaseModel):
+class CheckInReportBody(PlainTextInput):
     """Realisation for one check-in (cumulative so far), with evidence."""
 
     model_config = ConfigDict(extra="forbid")
@@ -55,21 +56,21 @@ class CheckInReportBody(BaseModel):
     notes: str | None = Field(default=None, max_length=2000)
 
 
-class FeedbackBody(BaseModel):
+class FeedbackBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=3, max_length=4000)
     rating: Rating | None = None
 
 
-class ExtensionBody(BaseModel):
+class ExtensionBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
     new_due: datetime
     reason: str = Field(min_length=3, max_length=1000)
 
 
-class DevTokenRequest(BaseModel):
+class DevTokenRequest(PlainTextInput):
     nip: str = Field(description="Employee whose demo token to issue.", pattern=r"^\d{18}$")
     ttl_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)
 
@@ -80,7 +81,7 @@ class DevToken(BaseModel):
     roles: list[str]
 
 
-class PeriodExtensionBody(BaseModel):
+class PeriodExtensionBody(PlainTextInput):
     """Extend one deadline for a unit, an agency or the whole period."""
 
     model_config = ConfigDict(extra="forbid")
@@ -100,20 +101,20 @@ class ExtensionStatus(BaseModel):
     refusals: dict[str, int]
 
 
-class DevelopmentReportBody(BaseModel):
+class DevelopmentReportBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(min_length=3, max_length=2000)
     evidence_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
 
 
-class UnitPredikatBody(BaseModel):
+class UnitPredikatBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
     predikat: UnitPredikat
 
 
-class OverrideBody(BaseModel):
+class OverrideBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=10, max_length=1000, description="Why the rule is set aside.")
