@@ -49,7 +49,8 @@ class Sizes:
     repetitions: int
     start_concurrency: int = 20  # client starts in flight, as the fan-out activity uses
     cycle_concurrency: int = 32  # HTTP requests in flight during the full cycle
-    latency_concurrency: int = 16  # virtual users of the latency row
+    latency_concurrency: int = 16  # virtual users of the latency row (closed loop)
+    latency_rate: float = 10.0  # approvals per second of the latency row (open loop)
 
 
 QUICK = Sizes(raw=1000, cycle=100, latency=200, read_rows=100_000, repetitions=15)
@@ -161,7 +162,7 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
                 update_concurrency=sizes.cycle_concurrency,
                 latency_count=min(sizes.raw // 2, sizes.latency),
                 latency_concurrency=sizes.latency_concurrency, cache_size=raw_worker.cache,
-                parts=lambda: _parts(servers(), raw_worker),
+                parts=lambda: _parts(servers(), raw_worker), open_rate=sizes.latency_rate,
             )  # fmt: skip
         finally:
             await raw_worker.stop()
@@ -307,7 +308,7 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
                 latency = await kinerja_rows.measure_approval_latency(
                     http, tokens, latency_org, latency_db,
                     setup_concurrency=sizes.cycle_concurrency,
-                    concurrency=sizes.latency_concurrency,
+                    concurrency=sizes.latency_concurrency, open_rate=sizes.latency_rate,
                 )  # fmt: skip
                 console.print(f"[bold]read side[/bold] {sizes.read_rows} rows …")
                 read = await kinerja_rows.measure_read_side(
@@ -318,19 +319,26 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
         finally:
             await api.stop()
             await worker.stop()
-        ratio = latency.p99_ms / raw.update_p99_ms
+        # the goal is judged at a fixed arrival rate (what a person pressing "approve"
+        # waits); the saturated closed loop is shown too, and is a CPU-per-request ratio
+        ratio = latency.open_p99_ms / raw.open_p99_ms
+        saturated = latency.p99_ms / raw.update_p99_ms
         rows.append(
             Row(
                 "API latency",
-                f"approve p50 {latency.p50_ms:.0f} ms, p99 {latency.p99_ms:.0f} ms",
-                f"raw execute_update p50 {raw.update_p50_ms:.0f} ms, "
-                f"p99 {raw.update_p99_ms:.0f} ms",
+                f"approve at {latency.open_rate:.0f}/s p50 {latency.open_p50_ms:.0f} ms, "
+                f"p99 {latency.open_p99_ms:.0f} ms; saturated ({latency.concurrency} users) "
+                f"p99 {latency.p99_ms:.0f} ms (×{saturated:.2f})",
+                f"raw execute_update at {raw.open_rate:.0f}/s p50 {raw.open_p50_ms:.0f} ms, "
+                f"p99 {raw.open_p99_ms:.0f} ms; saturated p99 {raw.update_p99_ms:.0f} ms",
                 ratio,
                 "≤ 1.3",
                 ratio <= 1.3,
-                metrics=asdict(latency),
-                notes=f"{latency.samples} approvals, {latency.concurrency} virtual users, "
-                f"{latency.approvals_per_s:.0f}/s; {latency.failures} failed; "
+                metrics={**asdict(latency), "saturated_ratio": saturated},
+                notes=f"open loop {latency.open_samples} approvals at {latency.open_rate:.0f}/s; "
+                f"closed loop {latency.samples} approvals, {latency.concurrency} virtual users, "
+                f"{latency.approvals_per_s:.0f}/s, p50 {latency.p50_ms:.0f} ms against raw "
+                f"{raw.update_p50_ms:.0f} ms; {latency.failures} failed; "
                 f"p99 of approvals inside the full cycle "
                 f"{percentile(cycle.approval_latencies_ms, 0.99):.0f} ms",
             )

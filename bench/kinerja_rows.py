@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth import DevTokenIssuer
-from bench.measure import closed_loop, median, percentile, wait_until
+from bench.measure import closed_loop, median, open_loop, percentile, wait_until
 from bench.stack import asyncpg_dsn
 from domain.organisation import EmployeeRecord
 from domain.schedule import Period, PeriodSchedule
@@ -475,6 +475,10 @@ class LatencyFigures:
     p99_ms: float
     approvals_per_s: float
     failures: int
+    open_rate: float
+    open_samples: int
+    open_p50_ms: float
+    open_p99_ms: float
 
 
 async def measure_approval_latency(
@@ -485,9 +489,11 @@ async def measure_approval_latency(
     *,
     setup_concurrency: int,
     concurrency: int,
+    open_rate: float,
 ) -> LatencyFigures:
-    """Everyone's SKP submitted, then every approval sent by ``concurrency`` virtual users
-    back to back (a closed loop): the latency of each ``POST …/skp/approve``."""
+    """Everyone's SKP submitted; then half the approvals sent by ``concurrency`` virtual
+    users back to back (a closed loop, the machine saturated) and the other half arriving
+    at ``open_rate`` per second (an open loop): the latency of each ``POST …/skp/approve``."""
     period_id = f"lat-{uuid.uuid4().hex[:6]}"
     hr_nip = next(r.nip for r in records if r.is_hr_admin)
     body = period_body(period_id, sosialisasi_in=timedelta(hours=1))
@@ -519,7 +525,9 @@ async def measure_approval_latency(
 
         return send
 
-    latencies, seconds = await closed_loop(concurrency, [approve(p) for p in crowd])
+    half = len(crowd) // 2
+    latencies, seconds = await closed_loop(concurrency, [approve(p) for p in crowd[:half]])
+    open_latencies = await open_loop(open_rate, [approve(p) for p in crowd[half:]])
     return LatencyFigures(
         samples=len(latencies),
         concurrency=concurrency,
@@ -527,6 +535,10 @@ async def measure_approval_latency(
         p99_ms=percentile(latencies, 0.99),
         approvals_per_s=len(latencies) / seconds,
         failures=failures,
+        open_rate=open_rate,
+        open_samples=len(open_latencies),
+        open_p50_ms=median(open_latencies),
+        open_p99_ms=percentile(open_latencies, 0.99),
     )
 
 

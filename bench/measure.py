@@ -42,6 +42,23 @@ async def closed_loop(
     return latencies, time.perf_counter() - began
 
 
+async def open_loop(rate: float, jobs: list[Callable[[], Awaitable[Any]]]) -> list[float]:
+    """Jobs arriving at ``rate`` per second whether or not earlier ones have answered (as
+    people press buttons); per-job latencies in ms. Unlike a closed loop, the latency
+    measured is the request's own path plus real queueing, not a saturated machine's."""
+    latencies: list[float] = []
+    began = time.perf_counter()
+
+    async def arrive(index: int, job: Callable[[], Awaitable[Any]]) -> None:
+        await asyncio.sleep(max(0.0, began + index / rate - time.perf_counter()))
+        start = time.perf_counter()
+        await job()
+        latencies.append((time.perf_counter() - start) * 1000)
+
+    await asyncio.gather(*(arrive(index, job) for index, job in enumerate(jobs)))
+    return latencies
+
+
 def percentile(values: list[float], share: float) -> float:
     """The ``share`` quantile (0..1) by the nearest-rank method."""
     if not values:

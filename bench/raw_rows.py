@@ -10,7 +10,7 @@ import asyncpg
 import psutil
 from temporalio.client import Client
 
-from bench.measure import bounded, closed_loop, median, percentile, wait_until
+from bench.measure import bounded, closed_loop, median, open_loop, percentile, wait_until
 from bench.raw_workflow import RawWorkflow
 from bench.stack import Child, Cpu, asyncpg_dsn
 
@@ -27,6 +27,9 @@ class RawFigures:
     rss_per_1000_mib: float
     cached: int
     update_cpu_ms: dict[str, float]  # CPU per update, by part of the stack
+    open_rate: float  # arrivals per second of the open-loop latency measurement
+    open_p50_ms: float
+    open_p99_ms: float
 
 
 async def measure_raw(
@@ -43,6 +46,7 @@ async def measure_raw(
     latency_concurrency: int,
     cache_size: int,
     parts: Callable[[], dict[str, list[psutil.Process]]],
+    open_rate: float,
 ) -> RawFigures:
     batch = f"r{uuid.uuid4().hex[:8]}"
     ids = [f"raw-{batch}-{i}" for i in range(n)]
@@ -96,6 +100,15 @@ async def measure_raw(
             ],
         )
 
+        # update latency at a fixed arrival rate, on the same workflows
+        touches = [
+            lambda wid=wid: client.get_workflow_handle(wid).execute_update(  # type: ignore[misc]
+                RawWorkflow.touch, 3
+            )
+            for wid in others
+        ]
+        open_latencies = await open_loop(open_rate, touches)
+
         # completions: signal everyone, wait until none runs
         began_signals = time.monotonic()
         await bounded(
@@ -129,4 +142,7 @@ async def measure_raw(
         rss_per_1000_mib=(rss_after - rss_before) / cached * 1000,
         cached=cached,
         update_cpu_ms=update_cpu,
+        open_rate=open_rate,
+        open_p50_ms=median(open_latencies),
+        open_p99_ms=percentile(open_latencies, 0.99),
     )

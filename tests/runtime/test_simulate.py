@@ -4,15 +4,11 @@ with the real AppraisalWorkflow and in-memory activities."""
 from collections import Counter
 
 from rich.console import Console
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from domain.nip import is_valid_nip
 from domain.predikat import NEEDS_DEVELOPMENT
 from domain.stages import Stage
-from runtime.devstack import venv_binary
-from runtime.simulate import Behaviour, generate_organisation, print_summary, rehearse
-from runtime.temporal import ensure_search_attributes
+from runtime.simulate import Behaviour, generate_organisation, print_summary, simulate
 
 
 def test_generated_regency_has_chains_four_deep_and_valid_nips() -> None:
@@ -33,31 +29,11 @@ def test_generated_regency_has_chains_four_deep_and_valid_nips() -> None:
 
 
 async def test_a_year_for_twenty_employees() -> None:
-    # its own server: the session's time-skipping server may hold other tests' leftover
-    # tasks, and while any task waits without a worker that server cannot skip time
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(venv_binary("temporal-test-server")),
-    )
-    try:
-        await _a_year_for_twenty_employees(env)
-    finally:
-        await env.shutdown()
-
-
-async def _a_year_for_twenty_employees(env: WorkflowEnvironment) -> None:
-    await ensure_search_attributes(env.client)
+    # its own time-skipping server (a fresh one per attempt, should one stall): the
+    # session's may hold other tests' leftover tasks, and then it cannot skip time
     behaviour = Behaviour(late_share=0.3, objection_share_low=1.0)
     shares: list[float] = []
-    summary = await rehearse(
-        env.client,
-        employees=20,
-        seed=3,
-        behaviour=behaviour,
-        sleep=env.sleep,
-        current_time=env.get_current_time,
-        progress=lambda label, share: shares.append(share),
-    )
+    summary = await simulate(20, 3, behaviour, progress=lambda label, share: shares.append(share))
 
     assert summary.employees == 20
     assert shares == sorted(shares) and shares[-1] > 0.6  # the bar moved through the year
