@@ -52,11 +52,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.search import OVERDUE, STAGE
 
 SYSTEM_ACTOR = "system"
-# Persisting a change is a local activity: it runs in the worker that holds the workflow,
-# so the server neither queues an activity task nor records its three events (nor the
-# whole state as their input). Measured in bench/README.md. The write is idempotent, and
-# a local activity retries like any other, so what survives a crash is unchanged.
-LOCAL_PERSISTENCE = "persist-as-local-activity"
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
@@ -440,28 +435,19 @@ class AppraisalWorkflow:
         after: dict[str, Any] | None = None,
     ) -> None:
         self._publish_search_attributes()
-        change = AppraisalChange(
-            workflow_id=workflow.info().workflow_id,
-            state=state,
-            action=action,
-            actor=actor,
-            actor_role=actor_role,
-            request_id=request_id,
-            at=workflow.now(),
-            before=before,
-            after=after,
+        await workflow.execute_activity(
+            ActivityNames.RECORD_APPRAISAL_CHANGE,
+            AppraisalChange(
+                workflow_id=workflow.info().workflow_id,
+                state=state,
+                action=action,
+                actor=actor,
+                actor_role=actor_role,
+                request_id=request_id,
+                at=workflow.now(),
+                before=before,
+                after=after,
+            ),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
         )
-        if workflow.patched(LOCAL_PERSISTENCE):
-            await workflow.execute_local_activity(
-                ActivityNames.RECORD_APPRAISAL_CHANGE,
-                change,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
-        else:  # histories recorded before persistence went local
-            await workflow.execute_activity(
-                ActivityNames.RECORD_APPRAISAL_CHANGE,
-                change,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )

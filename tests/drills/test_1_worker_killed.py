@@ -2,11 +2,10 @@
 persistence activities in flight; a new worker starts at once. Every appraisal must reach
 the state its accepted commands imply, with no projection row and no audit event twice.
 
-Persistence runs as a local activity inside the workflow task, so "in flight" means a
-workflow task the dead worker had started. Figure: how many were in flight at the kill,
-how many timed out and ran again on the new worker, and the recovery time (kill → every
-projection caught up). The floor of that time is the workflow task timeout (10 s):
-Temporal cannot tell a dead worker from a slow one until then."""
+Figure: how many activities were in flight at the kill, how many had to run again, and
+the recovery time (kill → every projection caught up). The floor of that time is the
+activities' ``start_to_close_timeout`` (30 s): Temporal cannot tell a dead worker from a
+slow one until then."""
 
 import asyncio
 import contextlib
@@ -112,8 +111,7 @@ async def test_a_killed_worker_loses_and_duplicates_nothing(
         in_flight = 0
         for record in org:
             handle = client.get_workflow_handle(appraisal_workflow_id(period_id, record.nip))
-            described = (await handle.describe()).raw_description
-            in_flight += described.HasField("pending_workflow_task")
+            in_flight += len((await handle.describe()).raw_description.pending_activities)
         done_at_kill = done
 
         replacement = WorkerProcess(
@@ -161,8 +159,9 @@ async def test_a_killed_worker_loses_and_duplicates_nothing(
         for record in org:
             handle = client.get_workflow_handle(appraisal_workflow_id(period_id, record.nip))
             async for event in handle.fetch_history_events():
-                rerun += event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
-        assert in_flight > 0, "the kill should have caught work in flight"
+                if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+                    rerun += event.activity_task_started_event_attributes.attempt > 1
+        assert in_flight > 0, "the kill should have caught activities in flight"
 
         report(
             1,
@@ -170,8 +169,8 @@ async def test_a_killed_worker_loses_and_duplicates_nothing(
             appraisals=everyone,
             commands=everyone * COMMANDS,
             commands_done_at_kill=done_at_kill,
-            tasks_in_flight_at_kill=in_flight,
-            tasks_timed_out_and_rerun=rerun,
+            activities_in_flight_at_kill=in_flight,
+            activity_attempts_rerun=rerun,
             update_retries_by_client=sender.retries,
             new_worker_polling_after_s=restarted_after,
             recovery_s=recovery,
