@@ -32,6 +32,7 @@ from persistence.repositories.organisation import upsert_roster
 from runtime.devkeys import public_jwks
 from runtime.worker import build_worker
 from tests.api.conftest import AUDIENCE, ISSUER, TokenFor
+from tests.drills.app import drill_app
 from tests.drills.drive import pegawai
 from tests.drills.org import HR_NIP, organisation
 from tests.drills.postgres import StoppablePostgres
@@ -60,14 +61,7 @@ async def test_api_and_activities_ride_out_a_database_outage(
         await upsert_roster(session, org)
     queue = f"drill3-{uuid.uuid4().hex[:8]}"
     period_id = f"d3{uuid.uuid4().hex[:8]}"
-    app = create_app(
-        ApiContext(
-            temporal=temporal_env.client,
-            sessionmaker=sessionmaker,
-            verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
-            task_queue=queue,
-        )
-    )
+    app = drill_app(temporal_env.client, sessionmaker, signing_key, queue)
     hr = auth(HR_NIP, "hr_admin")
     worker = build_worker(temporal_env.client, sessionmaker, task_queue=queue)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -19,15 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import TokenVerifier
-from api.deps import ApiContext
 from persistence.db import create_sessionmaker, to_async_url
 from persistence.models import AuditEvent
 from persistence.repositories.organisation import upsert_roster
-from runtime.devkeys import public_jwks
 from runtime.worker import build_worker
-from tests.api.conftest import AUDIENCE, ISSUER, TokenFor
+from tests.api.conftest import TokenFor
 from tests.api.journey import (
     PROBLEM_JSON,
     UNIT_MEMBERS,
@@ -38,6 +34,7 @@ from tests.api.journey import (
     start_period,
     unit_url,
 )
+from tests.drills.app import drill_app
 from tests.drills.org import HR_NIP, organisation
 from tests.drills.scale import report, sized
 from tests.factories import make_period
@@ -191,14 +188,7 @@ async def test_more_simultaneous_writes_than_database_connections_all_answer(
         await upsert_roster(session, org)
     queue = f"drill5-{uuid.uuid4().hex[:8]}"
     period_id = f"d5{uuid.uuid4().hex[:8]}"
-    app = create_app(
-        ApiContext(
-            temporal=temporal_env.client,
-            sessionmaker=sessionmaker,
-            verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
-            task_queue=queue,
-        )
-    )
+    app = drill_app(temporal_env.client, sessionmaker, signing_key, queue)
     hr = auth(HR_NIP, "hr_admin")
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with (

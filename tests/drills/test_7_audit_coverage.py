@@ -31,16 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.auth import TokenVerifier
-from api.deps import ApiContext
 from persistence.models import Appraisal, AuditEvent, Employee, Notification, Period
 from persistence.models import UnitAssessment as UnitRow
-from runtime.devkeys import public_jwks
 from runtime.org_import import import_roster
 from runtime.worker import build_worker
-from tests.api.conftest import AUDIENCE, ISSUER, TokenFor
+from tests.api.conftest import TokenFor
 from tests.api.journey import UNIT_MEMBERS, Journey, skp_content, unit_url
+from tests.drills.app import drill_app
 from tests.drills.scale import report, sized
 from tests.factories import make_period
 from tests.orgs import HEAD, HR, OUTSIDER, PEER, SMALL_ORG, STAFF, SUPERVISOR
@@ -81,14 +78,7 @@ def write_roster(path: Path) -> Path:
 async def stack(
     env: WorkflowEnvironment, sessionmaker: Sessions, signing_key: bytes, queue: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(
-        ApiContext(
-            temporal=env.client,
-            sessionmaker=sessionmaker,
-            verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
-            task_queue=queue,
-        )
-    )
+    app = drill_app(env.client, sessionmaker, signing_key, queue)
     async with build_worker(env.client, sessionmaker, task_queue=queue):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://k.test") as http:
