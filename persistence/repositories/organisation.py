@@ -47,6 +47,9 @@ async def active_supervisor_map(session: AsyncSession) -> dict[str, str | None]:
     return {nip: supervisor for nip, supervisor in rows.all()}
 
 
+LOOKUP_CHUNK = 10_000
+
+
 async def upsert_roster(session: AsyncSession, records: Sequence[EmployeeRecord]) -> ImportSummary:
     """Insert new employees, update changed ones, leave identical ones untouched."""
     agencies = {record.agency_code: record.agency_name for record in records}
@@ -75,12 +78,13 @@ async def upsert_roster(session: AsyncSession, records: Sequence[EmployeeRecord]
         )
 
     nips = [record.nip for record in records]
-    existing = {
-        employee.nip: employee
-        for employee in (
-            await session.scalars(select(Employee).where(Employee.nip.in_(nips)))
-        ).all()
-    }
+    existing: dict[str, Employee] = {}
+    # in chunks: one IN list per 100,000-row roster would pass PostgreSQL's 32,767 limit
+    # on bind parameters per statement
+    for start in range(0, len(nips), LOOKUP_CHUNK):
+        chunk = nips[start : start + LOOKUP_CHUNK]
+        found = await session.scalars(select(Employee).where(Employee.nip.in_(chunk)))
+        existing.update((employee.nip, employee) for employee in found.all())
     summary = ImportSummary()
     for record in records:
         values = _employee_values(record)
