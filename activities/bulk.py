@@ -27,10 +27,12 @@ class BulkActivities:
         client: Client,
         sessionmaker: async_sessionmaker[AsyncSession],
         concurrency: int = 20,
+        *,
+        calls: asyncio.Semaphore | None = None,
     ) -> None:
         self._client = client
         self._sessionmaker = sessionmaker
-        self._concurrency = concurrency
+        self._calls = calls or asyncio.Semaphore(concurrency)
 
     @activity.defn(name=ActivityNames.LOAD_APPRAISAL_PAGE)
     async def load_appraisal_page(self, request: AppraisalPageRequest) -> list[str]:
@@ -46,7 +48,7 @@ class BulkActivities:
 
     @activity.defn(name=ActivityNames.EXTEND_DEADLINES)
     async def extend_deadlines(self, request: ApplyExtension) -> ExtensionTally:
-        limit = asyncio.Semaphore(self._concurrency)
+        limit = self._calls
 
         async def extend(nip: str) -> str | None:
             """None when extended, else the reason it was refused."""

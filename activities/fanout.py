@@ -27,15 +27,22 @@ from workflows.search import AGENCY, STAGE
 
 
 class FanoutActivities:
-    def __init__(self, client: Client, task_queue: str, concurrency: int = 20) -> None:
+    def __init__(
+        self,
+        client: Client,
+        task_queue: str,
+        concurrency: int = 20,
+        *,
+        calls: asyncio.Semaphore | None = None,
+    ) -> None:
         self._client = client
         self._task_queue = task_queue
-        self._concurrency = concurrency
+        self._calls = calls or asyncio.Semaphore(concurrency)
 
     @activity.defn(name=ActivityNames.START_APPRAISALS)
     async def start_appraisals(self, request: StartAppraisals) -> int:
         """Start one appraisal per member; returns how many now run (new or already)."""
-        limit = asyncio.Semaphore(self._concurrency)
+        limit = self._calls
 
         async def start(member: RosterMember) -> None:
             async with limit:

@@ -25,11 +25,16 @@ from workflows.ids import appraisal_workflow_id
 
 class UnitActivities:
     def __init__(
-        self, client: Client, sessionmaker: async_sessionmaker[AsyncSession], concurrency: int = 20
+        self,
+        client: Client,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        concurrency: int = 20,
+        *,
+        calls: asyncio.Semaphore | None = None,
     ) -> None:
         self._client = client
         self._sessionmaker = sessionmaker
-        self._concurrency = concurrency
+        self._calls = calls or asyncio.Semaphore(concurrency)
 
     @activity.defn(name=ActivityNames.LOAD_UNIT_MEMBERS)
     async def load_unit_members(self, request: UnitMembersRequest) -> list[UnitMember]:
@@ -41,7 +46,7 @@ class UnitActivities:
         """Deliver each result, naming the atasan penilai who would hear a keberatan.
         A result already delivered (a retried page) is refused by its workflow and not
         counted again."""
-        limit = asyncio.Semaphore(self._concurrency)
+        limit = self._calls
         async with self._sessionmaker() as session:
             atasan = {
                 member.nip: await supervisor_of(session, member.supervisor_nip)

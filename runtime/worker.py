@@ -1,5 +1,6 @@
 """Worker assembly: which workflows and activities one worker process hosts, and how."""
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -52,9 +53,13 @@ def build_activities(
 ) -> list[Any]:
     records = RecordActivities(sessionmaker)
     notices = NoticeActivities(sessionmaker)
-    fanout = FanoutActivities(client, task_queue, concurrency=fanout_concurrency)
-    bulk = BulkActivities(client, sessionmaker, concurrency=fanout_concurrency)
-    unit = UnitActivities(client, sessionmaker, concurrency=fanout_concurrency)
+    # One cap on the Temporal calls that activities make, shared by all of them: those
+    # calls travel on the worker's own client, and an unbounded number of long updates
+    # (14 units finalised at once, 20 each) left the worker no longer polling.
+    calls = asyncio.Semaphore(fanout_concurrency)
+    fanout = FanoutActivities(client, task_queue, calls=calls)
+    bulk = BulkActivities(client, sessionmaker, calls=calls)
+    unit = UnitActivities(client, sessionmaker, calls=calls)
     return [
         unit.load_unit_members,
         unit.deliver_unit_results,
