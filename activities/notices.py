@@ -7,23 +7,18 @@ the appraisal started, so an escalation after a mutasi reaches the new chain.
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from domain.notices import notice_recipient
 from domain.roles import Role
 from persistence.repositories import notifications, organisation
 from workflows.contracts import ActivityNames, MutasiRecord, NoticeDelivery, NoticeReceipt
 
 
 async def _resolve(session: AsyncSession, delivery: NoticeDelivery) -> tuple[Role, str | None]:
-    """Who ``recipient_role`` is for this employee; BKPSDM stands in where the chain ends."""
-    role = delivery.recipient_role
-    if role is Role.PEGAWAI:
-        return role, delivery.nip
-    if role is Role.PEJABAT_PENILAI and delivery.supervisor_nip:
-        return role, delivery.supervisor_nip
-    if role is Role.ATASAN_PENILAI and delivery.supervisor_nip:
+    """Who ``recipient_role`` is for this employee, with the atasan read from the tree."""
+    atasan = None
+    if delivery.recipient_role is Role.ATASAN_PENILAI and delivery.supervisor_nip:
         atasan = await organisation.supervisor_of(session, delivery.supervisor_nip)
-        if atasan:
-            return role, atasan
-    return Role.HR_ADMIN, None
+    return notice_recipient(delivery.recipient_role, delivery.nip, delivery.supervisor_nip, atasan)
 
 
 class NoticeActivities:

@@ -111,3 +111,18 @@ def escalation_recipient(owed_by: Role, level: int) -> Role:
     """Who hears about a late step at escalation ``level`` (1 = one level up)."""
     ladder = ESCALATION_LADDER[owed_by]
     return ladder[min(level, len(ladder)) - 1]
+
+
+def notice_recipient(
+    role: Role, nip: str, supervisor_nip: str | None, atasan_nip: str | None
+) -> tuple[Role, str | None]:
+    """Who ``role`` is for employee ``nip``, given the pejabat penilai and the atasan
+    penilai (the pejabat penilai's own supervisor). Where the chain ends, BKPSDM
+    (``HR_ADMIN``, no NIP) stands in, so nobody's escalation falls into a gap."""
+    if role is Role.PEGAWAI:
+        return role, nip
+    if role is Role.PEJABAT_PENILAI and supervisor_nip:
+        return role, supervisor_nip
+    if role is Role.ATASAN_PENILAI and supervisor_nip and atasan_nip:
+        return role, atasan_nip
+    return Role.HR_ADMIN, None

@@ -71,6 +71,7 @@ async def run_worker(
         sessionmaker,
         task_queue=settings.task_queue,
         fanout_concurrency=settings.fanout_concurrency,
+        workflow_cache=settings.workflow_cache,
     )
     await worker.run()
 

@@ -39,3 +39,10 @@ class Settings(BaseSettings):
     )
     fanout_page_size: int = 500
     fanout_concurrency: int = 20
+    workflow_cache: int = Field(
+        default=1000,
+        ge=1,
+        description="Workflows the worker keeps in memory (about 130 MiB per 1,000). "
+        "Below the number of appraisals being acted on at once, each action replays its "
+        "history from the start.",
+    )

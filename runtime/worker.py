@@ -82,6 +82,7 @@ def build_worker(
     *,
     task_queue: str,
     fanout_concurrency: int = 20,
+    workflow_cache: int = 1000,
 ) -> Worker:
     return Worker(
         client,
@@ -92,4 +93,5 @@ def build_worker(
         ),
         workflow_runner=workflow_runner(),
         max_concurrent_activities=100,
+        max_cached_workflows=workflow_cache,
     )

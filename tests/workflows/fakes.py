@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from temporalio import activity
 
+from domain.notices import notice_recipient
 from domain.organisation import RosterMember
-from domain.roles import Role
 from domain.unit import UnitMember
 from workflows.contracts import (
     ActivityNames,
@@ -44,16 +44,11 @@ class FakeActivities:
     @activity.defn(name=ActivityNames.DELIVER_NOTICE)
     async def deliver_notice(self, delivery: NoticeDelivery) -> NoticeReceipt:
         self.deliveries.append(delivery)
-        role = delivery.recipient_role
-        if role is Role.PEGAWAI:
-            return NoticeReceipt(recipient_role=role, recipient_nip=delivery.nip)
-        if role is Role.PEJABAT_PENILAI and delivery.supervisor_nip:
-            return NoticeReceipt(recipient_role=role, recipient_nip=delivery.supervisor_nip)
-        if role is Role.ATASAN_PENILAI and delivery.supervisor_nip:
-            atasan = self.supervisors.get(delivery.supervisor_nip)
-            if atasan:
-                return NoticeReceipt(recipient_role=role, recipient_nip=atasan)
-        return NoticeReceipt(recipient_role=Role.HR_ADMIN, recipient_nip=None)
+        atasan = self.supervisors.get(delivery.supervisor_nip or "")
+        role, nip = notice_recipient(
+            delivery.recipient_role, delivery.nip, delivery.supervisor_nip, atasan
+        )
+        return NoticeReceipt(recipient_role=role, recipient_nip=nip)
 
     @activity.defn(name=ActivityNames.RECORD_MUTASI)
     async def record_mutasi(self, record: MutasiRecord) -> bool:
