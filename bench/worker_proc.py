@@ -100,7 +100,7 @@ async def main(args: argparse.Namespace) -> None:
             sessionmaker,
             task_queue=args.task_queue,
             fanout_concurrency=args.fanout_concurrency,
-            workflow_cache=args.max_cached or 1000,
+            **({} if args.max_cached is None else {"workflow_cache": args.max_cached}),
         )
     else:
         options = {"max_concurrent_activities": 100, **_options(args)}

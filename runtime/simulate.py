@@ -928,12 +928,10 @@ async def rehearse(
         span = (year_end - year_start).total_seconds()
         while run.queue:
             moment = run.queue[0][0]
-            current = await _in_time(current_time(), "reading the time")
-            if moment > current:
-                calls = fakes.calls
-                await run.skip(moment, sleep, current_time)
-                if fakes.calls != calls:
-                    await _quiet(fakes)
+            calls = fakes.calls
+            await run.skip(moment, sleep, current_time)  # returns at once if already there
+            if fakes.calls != calls:
+                await _quiet(fakes)
             run.now = max(moment, await _in_time(current_time(), "reading the time"))
             due: list[Step] = []
             while run.queue and run.queue[0][0] <= run.now:
