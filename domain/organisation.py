@@ -249,5 +249,46 @@ def validate_roster(
                 message="rantai atasan membentuk lingkaran (siklus)",
             )
         )
+    errors.extend(_inactive_supervisors(records, row_of, existing))
     errors.sort(key=lambda error: (error.row, error.column or ""))
     return RosterValidation(records=[] if errors else records, errors=errors)
+
+
+def _inactive_supervisors(
+    records: Sequence[EmployeeRecord],
+    row_of: Mapping[str, int],
+    existing: Mapping[str, str | None],
+) -> list[RowError]:
+    """Rows that make someone inactive while active staff still report to them.
+
+    Their staff would be left with a supervisor who can no longer plan, review or rate,
+    so the appraisal chain breaks mid-year. The staff may be in the file or only in the
+    database (``existing`` holds active employees); a file row overrides the database's.
+    """
+    inactive = {record.nip for record in records if not record.active}
+    if not inactive:
+        return []
+    reporting = {nip: supervisor for nip, supervisor in existing.items() if nip not in row_of}
+    reporting.update({record.nip: record.supervisor_nip for record in records if record.active})
+    staff_of: dict[str, list[str]] = {}
+    for nip, supervisor in reporting.items():
+        if supervisor in inactive:
+            staff_of.setdefault(supervisor, []).append(nip)
+    errors = []
+    for supervisor, staff in staff_of.items():
+        rows = sorted(row_of[nip] for nip in staff if nip in row_of)
+        where = []
+        if rows:
+            shown = ", ".join(str(number) for number in rows[:5])
+            where.append(f"baris {shown}{', ...' if len(rows) > 5 else ''}")
+        if len(staff) > len(rows):
+            where.append(f"{len(staff) - len(rows)} di basis data")
+        errors.append(
+            RowError(
+                row=row_of[supervisor],
+                column="aktif",
+                message=f"dinonaktifkan padahal masih menjadi atasan {len(staff)} pegawai aktif "
+                f"({'; '.join(where)}); pindahkan bawahannya ke atasan lain lebih dulu",
+            )
+        )
+    return errors

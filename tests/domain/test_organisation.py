@@ -213,6 +213,33 @@ def test_all_bad_rows_are_reported_at_once() -> None:
     ]
 
 
+def test_supervisor_made_inactive_while_active_staff_in_the_file_report_to_them() -> None:
+    rows = [*chain(), row(OTHER, KASI)]
+    rows[2] = row(KASI, KABID, aktif="tidak")  # row 4; STAFF (row 5) and OTHER (row 6) remain
+    error = only_error(rows)
+    assert (error.row, error.column) == (4, "aktif")
+    assert "atasan 2 pegawai aktif" in error.message
+    assert "baris 5, 6" in error.message
+
+
+def test_supervisor_made_inactive_while_active_staff_in_the_database_report_to_them() -> None:
+    existing = {HEAD: None, KABID: HEAD, KASI: KABID, STAFF: KASI}
+    result = validate_roster(
+        HEADER, [row(KASI, KABID, aktif="tidak")], existing_supervisors=existing
+    )
+    assert [(error.row, error.column) for error in result.errors] == [(2, "aktif")]
+    assert "1 di basis data" in result.errors[0].message
+    assert result.records == []
+
+
+def test_supervisor_may_leave_once_staff_are_moved_or_leave_too() -> None:
+    existing = {HEAD: None, KABID: HEAD, KASI: KABID, STAFF: KASI}
+    moved = [row(KASI, KABID, aktif="tidak"), row(STAFF, KABID)]
+    assert validate_roster(HEADER, moved, existing_supervisors=existing).ok
+    together = [row(KASI, KABID, aktif="tidak"), row(STAFF, KASI, aktif="tidak")]
+    assert validate_roster(HEADER, together, existing_supervisors=existing).ok
+
+
 # --- properties -------------------------------------------------------------------------
 
 
@@ -276,3 +303,27 @@ def test_back_edge_cycle_is_always_detected(
     row_of = {person: position + 2 for position, person in enumerate(order)}
     assert {e.row for e in result.errors} == {row_of[i] for i in cycle}
     assert all(e.column == "nip_atasan" and "siklus" in e.message for e in result.errors)
+
+
+@settings(max_examples=200)
+@given(forests(), st.data())
+def test_inactive_supervisor_is_flagged_exactly_when_active_staff_remain(
+    forest: tuple[list[str], list[int | None], list[int]], data: st.DataObject
+) -> None:
+    people, parents, order = forest
+    inactive = data.draw(st.sets(st.sampled_from(range(len(people)))))
+    rows = [
+        row(
+            people[i],
+            "" if (p := parents[i]) is None else people[p],
+            aktif="tidak" if i in inactive else "ya",
+        )
+        for i in order
+    ]
+    result = validate_roster(HEADER, rows)
+    row_of = {person: position + 2 for position, person in enumerate(order)}
+    stranded = {
+        parent for i, parent in enumerate(parents) if parent in inactive and i not in inactive
+    }
+    assert {e.row for e in result.errors} == {row_of[i] for i in stranded}
+    assert all(e.column == "aktif" for e in result.errors)
