@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,6 +12,7 @@ from temporalio.client import Client
 
 from api.auth import DevTokenIssuer, TokenVerifier, bearer_token
 from domain.appraisal import Actor
+from domain.schedule import DEFAULT_MINIMUM_PACING
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class ApiContext:
     task_queue: str
     dev_issuer: DevTokenIssuer | None = None
     write_rate: str = "120/minute"
+    minimum_pacing: timedelta = DEFAULT_MINIMUM_PACING  # shortest escalation/reminder
 
 
 def context(request: Request) -> ApiContext:

@@ -10,14 +10,27 @@ from domain.checkin import Evidence, Rating, Realisation
 from domain.distribusi import UnitPredikat, Violation
 from domain.notices import PendingStep
 from domain.predikat import Predikat
+from domain.schedule import Period
 from domain.stages import Stage
-from domain.text import PlainTextInput
+from domain.text import Instant, LongNote, Note, OverrideReason, PlainTextInput, Reason
 from domain.unit import Override
 
 DEADLINE_KEY_PATTERN = (
     r"^(sosialisasi_due|skp_draft_due|skp_approval_due|wawancara_due|penilaian_due"
     r"|checkin_due:[1-9][0-9]{0,2}|development_due:[1-9][0-9]{0,2})$"
 )
+
+
+class PeriodRequest(Period):
+    """A period as HR opens it. Its due times must lie ahead unless ``allow_past`` says
+    the period is being entered late on purpose (e.g. re-creating one already under way)."""
+
+    allow_past: bool = Field(
+        default=False, description="Accept due times already passed (they fall due at once)."
+    )
+
+    def period(self) -> Period:
+        return Period.model_validate(self.model_dump(exclude={"allow_past"}))
 
 
 class PeriodStarted(BaseModel):
@@ -59,15 +72,15 @@ class CheckInReportBody(PlainTextInput):
 class FeedbackBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=3, max_length=4000)
+    text: LongNote
     rating: Rating | None = None
 
 
 class ExtensionBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
-    new_due: datetime
-    reason: str = Field(min_length=3, max_length=1000)
+    new_due: Instant
+    reason: Reason
 
 
 class DevTokenRequest(PlainTextInput):
@@ -87,8 +100,8 @@ class PeriodExtensionBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
     deadline: str = Field(pattern=DEADLINE_KEY_PATTERN)
-    new_due: datetime
-    reason: str = Field(min_length=3, max_length=1000)
+    new_due: Instant
+    reason: Reason
     agency_code: str | None = Field(default=None, max_length=40, description="Only this OPD.")
     unit_code: str | None = Field(default=None, max_length=40, description="Only this unit.")
 
@@ -104,7 +117,7 @@ class ExtensionStatus(BaseModel):
 class DevelopmentReportBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
-    note: str = Field(min_length=3, max_length=2000)
+    note: Note
     evidence_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
 
 
@@ -117,7 +130,7 @@ class UnitPredikatBody(PlainTextInput):
 class OverrideBody(PlainTextInput):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=10, max_length=1000, description="Why the rule is set aside.")
+    reason: OverrideReason = Field(description="Why the rule is set aside.")
 
 
 class DistributionReport(BaseModel):

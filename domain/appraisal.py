@@ -9,9 +9,9 @@ each rule lives in exactly one place.
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.checkin import CheckIn
 from domain.errors import NotPermittedError
@@ -21,7 +21,10 @@ from domain.roles import Role
 from domain.schedule import PeriodSchedule
 from domain.skp import Skp
 from domain.stages import Stage
+from domain.text import LongNote as LongNote  # re-exported: defined once in domain.text
+from domain.text import Note as Note
 from domain.text import PlainTextInput
+from domain.text import Reason as Reason
 
 
 class Actor(BaseModel):
@@ -128,12 +131,6 @@ def require(allowed: bool, message: str) -> None:
 
 
 T = TypeVar("T")
-
-
-# Free text a person must actually write: whitespace-only is no note at all.
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
-LongNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)]
 
 
 def replace_item(items: Sequence[T], index: int, item: T) -> tuple[T, ...]:

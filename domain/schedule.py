@@ -6,12 +6,25 @@ All times are timezone-aware; a naive time in a government spreadsheet is ambigu
 
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from itertools import pairwise
-from typing import Self
+from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from domain.text import PlainTextInput
+from domain.text import Instant, IsoDate, Name, PlainTextInput
+
+# The stage due times in the order the stages happen.
+DUE_FIELDS = (
+    "sosialisasi_due",
+    "skp_draft_due",
+    "skp_approval_due",
+    "wawancara_due",
+    "penilaian_due",
+    "tindak_lanjut_due",
+)
+
+DEFAULT_MINIMUM_PACING = timedelta(hours=1)
+"""The shortest escalation interval and reminder lead a period may be opened with, unless
+the deployment configures another (rehearsals and end-to-end tests run in seconds)."""
 
 
 class MonitoringFrequency(StrEnum):
@@ -22,20 +35,24 @@ class MonitoringFrequency(StrEnum):
 
 
 class PeriodSchedule(BaseModel):
-    """Due times per stage, plus how reminders and escalations are paced."""
+    """Due times per stage, plus how reminders and escalations are paced.
+
+    The invariants here hold for every schedule, also when Temporal deserialises one
+    recorded long ago; what depends on the moment a period is opened (not in the past,
+    a pacing floor) is :func:`schedule_issues`, asked by the API."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    sosialisasi_due: datetime = Field(description="Employees acknowledge the briefing by then.")
-    skp_draft_due: datetime = Field(
+    sosialisasi_due: Instant = Field(description="Employees acknowledge the briefing by then.")
+    skp_draft_due: Instant = Field(
         description="Employees draft their SKP by then; afterwards the tim penilai may draft it."
     )
-    skp_approval_due: datetime = Field(description="The SKP is approved by then.")
-    wawancara_due: datetime = Field(description="Performance dialogues are held by then.")
-    penilaian_due: datetime = Field(description="Supervisors rate results and behaviour by then.")
-    tindak_lanjut_due: datetime = Field(description="Development actions are completed by then.")
+    skp_approval_due: Instant = Field(description="The SKP is approved by then.")
+    wawancara_due: Instant = Field(description="Performance dialogues are held by then.")
+    penilaian_due: Instant = Field(description="Supervisors rate results and behaviour by then.")
+    tindak_lanjut_due: Instant = Field(description="Development actions are completed by then.")
     monitoring_frequency: MonitoringFrequency = MonitoringFrequency.TRIWULAN
-    checkin_dues: tuple[datetime, ...] = Field(
+    checkin_dues: tuple[Instant, ...] = Field(
         default=(),
         description=(
             "Due time of each check-in (realisation report). Empty: derived from the "
@@ -62,40 +79,57 @@ class PeriodSchedule(BaseModel):
         description="After a due time passes, how often escalation climbs one more level.",
     )
 
-    @model_validator(mode="after")
-    def _check_order(self) -> Self:
-        steps = self.ordered_dues()
-        for name, due in steps:
-            if due.tzinfo is None or due.utcoffset() is None:
-                raise ValueError(f"{name} harus menyertakan zona waktu (mis. +07:00)")
-        for (earlier_name, earlier), (later_name, later) in pairwise(steps):
-            if later < earlier:
-                raise ValueError(f"{later_name} tidak boleh sebelum {earlier_name}")
-        for due in self.checkin_dues:
-            if due.tzinfo is None or due.utcoffset() is None:
-                raise ValueError("checkin_dues harus menyertakan zona waktu")
-            if not self.skp_approval_due < due <= self.wawancara_due:
-                raise ValueError("checkin_dues harus di antara skp_approval_due dan wawancara_due")
-        if list(self.checkin_dues) != sorted(set(self.checkin_dues)):
+    @field_validator(*DUE_FIELDS[1:])
+    @classmethod
+    def _in_stage_order(cls, due: datetime, info: ValidationInfo) -> datetime:
+        """Each due time is checked against the latest earlier one that is valid, so the
+        error names the field that is out of order."""
+        assert info.field_name is not None
+        earlier = DUE_FIELDS[: DUE_FIELDS.index(info.field_name)]
+        for name in reversed(earlier):
+            previous = info.data.get(name)
+            if previous is not None:
+                if due < previous:
+                    raise ValueError(f"{info.field_name} tidak boleh sebelum {name}")
+                break
+        return due
+
+    @field_validator("checkin_dues")
+    @classmethod
+    def _checkins_within_monitoring(
+        cls, dues: tuple[datetime, ...], info: ValidationInfo
+    ) -> tuple[datetime, ...]:
+        approval, wawancara = info.data.get("skp_approval_due"), info.data.get("wawancara_due")
+        within = (
+            approval is None
+            or wawancara is None
+            or all(approval < due <= wawancara for due in dues)
+        )
+        if not within:
+            raise ValueError("checkin_dues harus di antara skp_approval_due dan wawancara_due")
+        if list(dues) != sorted(set(dues)):
             raise ValueError("checkin_dues harus berurutan dan tidak ganda")
-        if self.reminder_before < timedelta(0):
+        return dues
+
+    @field_validator("reminder_before")
+    @classmethod
+    def _reminder_not_negative(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0):
             raise ValueError("reminder_before tidak boleh negatif")
-        if self.escalation_interval < timedelta(seconds=1):
+        return value
+
+    @field_validator("escalation_interval")
+    @classmethod
+    def _escalation_paced(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=1):
             # Seconds only make sense for rehearsals and end-to-end tests; real periods
             # use days. Zero would escalate in a tight loop.
             raise ValueError("escalation_interval minimal 1 detik")
-        return self
+        return value
 
     def ordered_dues(self) -> list[tuple[str, datetime]]:
         """The due times in the order the stages happen."""
-        return [
-            ("sosialisasi_due", self.sosialisasi_due),
-            ("skp_draft_due", self.skp_draft_due),
-            ("skp_approval_due", self.skp_approval_due),
-            ("wawancara_due", self.wawancara_due),
-            ("penilaian_due", self.penilaian_due),
-            ("tindak_lanjut_due", self.tindak_lanjut_due),
-        ]
+        return [(name, getattr(self, name)) for name in DUE_FIELDS]
 
 
 class Period(PlainTextInput):
@@ -107,16 +141,18 @@ class Period(PlainTextInput):
         pattern=r"^[a-z0-9][a-z0-9-]{0,39}$",
         description="Short slug used in workflow ids, e.g. '2026'.",
     )
-    name: str = Field(min_length=1, max_length=200)
-    starts_on: date
-    ends_on: date
+    name: Name
+    starts_on: IsoDate
+    ends_on: IsoDate
     schedule: PeriodSchedule
 
-    @model_validator(mode="after")
-    def _check_dates(self) -> Self:
-        if self.ends_on <= self.starts_on:
+    @field_validator("ends_on")
+    @classmethod
+    def _ends_after_start(cls, ends_on: date, info: ValidationInfo) -> date:
+        starts_on = info.data.get("starts_on")
+        if starts_on is not None and ends_on <= starts_on:
             raise ValueError("ends_on harus setelah starts_on")
-        return self
+        return ends_on
 
     def resolved_schedule(self) -> PeriodSchedule:
         """The schedule with check-in dues and the period's span filled in, as every
@@ -167,3 +203,63 @@ def expected_share(schedule: PeriodSchedule, due: datetime, index: int, count: i
     elapsed = (due.date() - first).days + 1
     total = (last - first).days + 1
     return min(max(elapsed / total, 0.0), 1.0)
+
+
+class ScheduleIssue(NamedTuple):
+    """One reason a period should not be opened as sent: the field (dotted, within the
+    period) and what is wrong with it."""
+
+    field: str
+    message: str
+
+
+def schedule_issues(
+    period: Period,
+    *,
+    now: datetime,
+    minimum_pacing: timedelta = DEFAULT_MINIMUM_PACING,
+    allow_past: bool = False,
+) -> list[ScheduleIssue]:
+    """What makes ``period`` unfit to open at ``now``, beyond the schedule's invariants.
+
+    A due time already passed falls due the moment the appraisal starts (a period opened
+    with ``starts_on: 0`` sent 188 escalations at once), so it is refused unless the
+    caller says the period is being entered late on purpose. Pacing below
+    ``minimum_pacing`` would flood supervisors with reminders and escalations."""
+    issues: list[ScheduleIssue] = []
+    schedule = period.schedule
+    if not allow_past:
+        named = [
+            *((f"schedule.{name}", due) for name, due in schedule.ordered_dues()),
+            *((f"schedule.checkin_dues.{i}", due) for i, due in enumerate(schedule.checkin_dues)),
+        ]
+        issues.extend(
+            ScheduleIssue(
+                field,
+                f"{field.removeprefix('schedule.')} sudah lewat; kirim allow_past: true "
+                "bila periode memang dicatat terlambat",
+            )
+            for field, due in named
+            if due <= now
+        )
+    for name in ("reminder_before", "escalation_interval"):
+        value: timedelta = getattr(schedule, name)
+        if value < minimum_pacing:
+            issues.append(
+                ScheduleIssue(
+                    f"schedule.{name}",
+                    f"{name} minimal {_duration(minimum_pacing)} (dikirim {_duration(value)})",
+                )
+            )
+    return issues
+
+
+def _duration(value: timedelta) -> str:
+    """A duration as people read it: '1 jam', '3 detik', '2 hari 4 jam'."""
+    seconds = int(value.total_seconds())
+    parts = []
+    for unit, size in (("hari", 86400), ("jam", 3600), ("menit", 60), ("detik", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size} {unit}")
+            seconds %= size
+    return " ".join(parts) or "0 detik"

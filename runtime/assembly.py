@@ -54,6 +54,7 @@ def build_api_context(
         task_queue=settings.task_queue,
         dev_issuer=issuer,
         write_rate=settings.write_rate,
+        minimum_pacing=settings.minimum_pacing,
     )
 
 

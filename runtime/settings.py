@@ -2,10 +2,13 @@
 ``DATABASE_URL`` and ``TEMPORAL_ADDRESS``). When those two are unset, ``kinerja dev``
 starts embedded servers under ``.data/`` instead."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.schedule import DEFAULT_MINIMUM_PACING
 
 
 class Settings(BaseSettings):
@@ -36,6 +39,11 @@ class Settings(BaseSettings):
 
     write_rate: str = Field(
         default="120/minute", description="Writes allowed per caller (limits notation)."
+    )
+    minimum_pacing: timedelta = Field(
+        default=DEFAULT_MINIMUM_PACING,
+        description="Shortest escalation interval and reminder lead a period may be opened "
+        "with (ISO 8601 like PT1H, or HH:MM:SS); lower only for rehearsals.",
     )
     fanout_page_size: int = 500
     fanout_concurrency: int = 20

@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Response, status
@@ -20,11 +21,17 @@ from api.idempotency import (
     start_once,
 )
 from api.problems import CONFLICT_RESPONSE, Problem
-from api.schemas import ExtensionStatus, PeriodExtensionBody, PeriodStarted, PeriodView
+from api.schemas import (
+    ExtensionStatus,
+    PeriodExtensionBody,
+    PeriodRequest,
+    PeriodStarted,
+    PeriodView,
+)
 from api.temporal_errors import problem_from_rpc
 from domain.administrasi import ExtendDeadline
 from domain.roles import Role
-from domain.schedule import Period
+from domain.schedule import Period, schedule_issues
 from domain.stages import Stage
 from persistence.repositories import appraisals, organisation, periods
 from workflows.contracts import (
@@ -47,7 +54,7 @@ router = APIRouter(prefix="/periods", tags=["periods"])
     response_model=PeriodStarted,
 )
 async def start_period(
-    period: Period,
+    body: PeriodRequest,
     actor: WritingActor,
     ctx: Context,
     session: Session,
@@ -56,14 +63,18 @@ async def start_period(
     idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Open a period: one appraisal workflow per active employee (HR only). With an
-    Idempotency-Key, repeating the request returns the first answer."""
+    Idempotency-Key, repeating the request returns the first answer. Due times already
+    passed are refused unless ``allow_past``, and so is pacing below the configured floor
+    (422, each field named)."""
     require_role(actor, Role.HR_ADMIN)
+    period = body.period()
     print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
     remembered = await remembered_answer(
         session, actor.subject, idempotency_key, print_, lambda _: f"/periods/{period.period_id}"
     )
     if remembered is not None:
         return remembered
+    refuse_unfit_schedule(period, allow_past=body.allow_past, ctx=ctx)
     if await organisation.count_active(session) == 0:
         raise Problem("wrong-state", "Belum ada pegawai aktif; impor organisasi terlebih dahulu")
     workflow_id = cycle_workflow_id(period.period_id)
@@ -85,6 +96,21 @@ async def start_period(
     started = PeriodStarted(period_id=period.period_id, workflow_id=workflow_id, status="starting")
     await remember_answer(session, actor.subject, idempotency_key, print_, 201, started)
     return started
+
+
+def refuse_unfit_schedule(period: Period, *, allow_past: bool, ctx: Context) -> None:
+    issues = schedule_issues(
+        period,
+        now=datetime.now(UTC),
+        minimum_pacing=ctx.minimum_pacing,
+        allow_past=allow_past,
+    )
+    if issues:
+        raise Problem(
+            "validation-error",
+            "Jadwal periode tidak dapat dipakai; periksa isian yang ditandai",
+            errors=[{"field": f"body.{issue.field}", "message": issue.message} for issue in issues],
+        )
 
 
 @router.get("/{period_id}")

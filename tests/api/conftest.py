@@ -3,6 +3,7 @@ the real workflows and activities, and tokens signed by a key made for the sessi
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from tests.orgs import SMALL_ORG
 
 ISSUER, AUDIENCE = "test-issuer", "kinerja"
 TokenFor = Callable[..., dict[str, str]]
+REHEARSAL_PACING = timedelta(seconds=1)  # tests run schedules seconds apart
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +70,7 @@ async def client(
         sessionmaker=sessionmaker,
         verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
         task_queue=task_queue,
+        minimum_pacing=REHEARSAL_PACING,
     )
     app = create_app(context)
     async with build_worker(temporal_env.client, sessionmaker, task_queue=task_queue):

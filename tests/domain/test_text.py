@@ -29,3 +29,18 @@ def test_a_command_with_a_nul_is_refused_before_it_reaches_a_workflow() -> None:
     with pytest.raises(ValidationError, match="karakter kontrol"):
         ReturnSkp.model_validate({"note": "Perbaiki\u0000 indikator"})
     assert ReturnSkp.model_validate({"note": "Perbaiki\nindikator"}).note == "Perbaiki\nindikator"
+
+
+WHITESPACE = st.text(st.sampled_from(" \t\n\r\u00a0\u2003"), max_size=20)
+
+
+@given(WHITESPACE)
+def test_whitespace_only_is_no_written_text(blank: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        ReturnSkp.model_validate({"note": blank})
+    assert refused.value.errors()[0]["loc"] == ("note",)
+
+
+@given(WHITESPACE, st.text(st.characters(categories=("L", "N")), min_size=3, max_size=50))
+def test_written_text_is_kept_without_its_surrounding_whitespace(pad: str, word: str) -> None:
+    assert ReturnSkp.model_validate({"note": pad + word + pad}).note == word

@@ -1,6 +1,8 @@
 """The API app as a drill builds it: on the drill's own database and task queue, with
 tokens checked against the test signing key."""
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -24,5 +26,6 @@ def drill_app(
             sessionmaker=sessionmaker,
             verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
             task_queue=queue,
+            minimum_pacing=timedelta(seconds=1),  # drills compress a period into seconds
         )
     )
