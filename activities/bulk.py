@@ -10,7 +10,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from persistence.repositories.appraisals import open_appraisal_nips
+from persistence.repositories.appraisals import open_appraisal_nips, workflow_ids
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import (
     ActivityNames,
@@ -18,7 +18,6 @@ from workflows.contracts import (
     AppraisalPageRequest,
     ExtensionTally,
 )
-from workflows.ids import appraisal_workflow_id
 
 
 class BulkActivities:
@@ -49,10 +48,15 @@ class BulkActivities:
     @activity.defn(name=ActivityNames.EXTEND_DEADLINES)
     async def extend_deadlines(self, request: ApplyExtension) -> ExtensionTally:
         limit = self._calls
+        # the ids the appraisals run under, as their rows store them (old ids included)
+        async with self._sessionmaker() as session:
+            ids = await workflow_ids(session, request.period_id, request.nips)
 
         async def extend(nip: str) -> str | None:
             """None when extended, else the reason it was refused."""
-            handle = self._client.get_workflow_handle(appraisal_workflow_id(request.period_id, nip))
+            if nip not in ids:
+                return "NotFound"
+            handle = self._client.get_workflow_handle(ids[nip])
             async with limit:
                 try:
                     await handle.execute_update(AppraisalWorkflow.extend_deadline, request.envelope)

@@ -2,7 +2,9 @@
 
 Measured on this kind of machine, client starts get a whole period running 5-7x faster
 than child workflows (see the architecture guide). Deterministic workflow ids make a
-retried page harmless: an id that already runs is counted, not started twice.
+retried page harmless: an id that already runs is counted, not started twice. The ids are
+keyed pseudonyms of the NIP (``workflows.ids``); each workflow records its own id in its
+PostgreSQL row, which is how everything else finds it.
 """
 
 import asyncio
@@ -34,10 +36,12 @@ class FanoutActivities:
         concurrency: int = 20,
         *,
         calls: asyncio.Semaphore | None = None,
+        workflow_id_key: bytes,
     ) -> None:
         self._client = client
         self._task_queue = task_queue
         self._calls = calls or asyncio.Semaphore(concurrency)
+        self._workflow_id_key = workflow_id_key
 
     @activity.defn(name=ActivityNames.START_APPRAISALS)
     async def start_appraisals(self, request: StartAppraisals) -> int:
@@ -65,7 +69,7 @@ class FanoutActivities:
             await self._client.start_workflow(
                 AppraisalWorkflow.run,
                 AppraisalInput(state=state, schedule=request.schedule),
-                id=appraisal_workflow_id(request.period_id, member.nip),
+                id=appraisal_workflow_id(request.period_id, member.nip, self._workflow_id_key),
                 task_queue=self._task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,

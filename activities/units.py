@@ -7,9 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
 
+from domain.audit import unit_decision
 from domain.penilaian import DeliverResult
 from domain.unit import UnitMember
 from persistence.repositories import audit, units
+from persistence.repositories.appraisals import workflow_ids
 from persistence.repositories.audit import AuditRecord
 from persistence.repositories.organisation import supervisor_of
 from workflows.appraisal import AppraisalWorkflow
@@ -20,7 +22,6 @@ from workflows.contracts import (
     UnitChange,
     UnitMembersRequest,
 )
-from workflows.ids import appraisal_workflow_id
 
 
 class UnitActivities:
@@ -45,7 +46,8 @@ class UnitActivities:
     async def deliver_unit_results(self, request: DeliverUnitResults) -> int:
         """Deliver each result, naming the atasan penilai who would hear a keberatan.
         A result already delivered (a retried page) is refused by its workflow and not
-        counted again."""
+        counted again. Each appraisal is reached by the workflow id its row stores, so one
+        started under an older id scheme is reached as well."""
         limit = self._calls
         async with self._sessionmaker() as session:
             atasan = {
@@ -54,11 +56,14 @@ class UnitActivities:
                 else None
                 for member in request.members
             }
+            ids = await workflow_ids(
+                session, request.period_id, [member.nip for member in request.members]
+            )
 
         async def deliver(member: UnitMember) -> bool:
-            handle = self._client.get_workflow_handle(
-                appraisal_workflow_id(request.period_id, member.nip)
-            )
+            if member.nip not in ids:
+                return False  # no appraisal row: nothing runs to deliver to
+            handle = self._client.get_workflow_handle(ids[member.nip])
             envelope = Envelope(
                 actor=request.actor,
                 command=DeliverResult(atasan_nip=atasan[member.nip]),
@@ -95,6 +100,7 @@ class UnitActivities:
                     workflow_id=change.workflow_id,
                     request_id=change.request_id,
                     after=change.details,
+                    decision=unit_decision(change.action, state, change.details),
                 ),
             )
         return saved or audited

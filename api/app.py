@@ -17,7 +17,7 @@ from api.problems import (
     install_problem_handlers,
     problem_type_uri,
 )
-from api.routes import administration, appraisals, dev, lists, periods, units, year_end
+from api.routes import administration, appraisals, codec, dev, lists, periods, units, year_end
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -50,7 +50,7 @@ def create_app(context: ApiContext) -> FastAPI:
         return response
 
     # lists first: /appraisals/export must not be taken for /appraisals/{period}/{nip}
-    for router in (lists.router, periods.router, appraisals.router, year_end.router):
+    for router in (lists.router, periods.router, appraisals.router, year_end.router, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     for router in (administration.router, units.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)

@@ -29,7 +29,6 @@ from persistence.models import Appraisal
 from persistence.repositories.appraisals import get_appraisal
 from persistence.repositories.periods import get_period
 from workflows.contracts import Envelope
-from workflows.ids import appraisal_workflow_id
 
 NOT_FOUND = "Penilaian tidak ditemukan"
 FINISHED = "Penilaian sudah selesai; hasilnya terkunci"
@@ -102,7 +101,8 @@ class AppraisalCommander:
         envelope = Envelope[Any](
             actor=await self._scoped_actor(row), command=command, request_id=self.request_id
         )
-        handle = self.ctx.temporal.get_workflow_handle(appraisal_workflow_id(period_id, nip))
+        # the id the row stores, not one recomputed: older appraisals run under older ids
+        handle = self.ctx.temporal.get_workflow_handle(row.workflow_id)
         schedule = await period_schedule(self.session, period_id)  # read now, not after
         await release_connection(self.session)
         try:

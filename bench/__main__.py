@@ -33,6 +33,8 @@ from bench.measure import Row, percentile
 from bench.raw_rows import RawFigures, measure_raw
 from runtime.devkeys import KEY_ID, public_jwks
 from runtime.simulate import generate_organisation
+from runtime.temporal import temporal_keys
+from workflows.ids import appraisal_workflow_id
 
 RESULTS = Path(__file__).parent / "results" / "bench.jsonl"
 HISTORIES = stack.ROOT / "tests" / "replay" / "histories"
@@ -101,10 +103,11 @@ def history_figures() -> dict[str, dict[str, int]]:
 
 async def sampled_histories(client: Client, period_id: str, nips: list[str]) -> dict[str, float]:
     events, sizes = [], []
+    key = temporal_keys().workflow_ids  # the one bench_keys() put in the environment
     for nip in nips:
         with contextlib.suppress(Exception):
             history = await client.get_workflow_handle(
-                f"appraisal-{period_id}-{nip}"
+                appraisal_workflow_id(period_id, nip, key)
             ).fetch_history()
             events.append(len(history.events))
             sizes.append(sum(event.ByteSize() for event in history.events))

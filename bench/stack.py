@@ -15,12 +15,13 @@ import asyncpg
 import httpx
 import psutil
 from sqlalchemy.engine import make_url
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from persistence.db import create_engine, to_async_url
 from persistence.migrate import upgrade_to_head
+from runtime.codec import PayloadKeys
 from runtime.devstack import start_embedded_postgres, venv_binary
+from runtime.temporal import data_converter, new_workflow_id_key, temporal_keys
 from workflows.search import AGENCY, OVERDUE, STAGE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +35,17 @@ def with_database(url: str, database: str) -> str:
     return make_url(to_async_url(url)).set(database=database).render_as_string(False)
 
 
+def bench_keys() -> None:
+    """Throwaway Temporal keys in the environment (unless set), so this process and the
+    worker and API processes it starts all seal payloads as production does."""
+    os.environ.setdefault("KINERJA_PAYLOAD_KEYS", PayloadKeys.generate("bench"))
+    os.environ.setdefault("KINERJA_WORKFLOW_ID_KEY", new_workflow_id_key())
+
+
 async def start_temporal() -> WorkflowEnvironment:
+    bench_keys()
     return await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(temporal_keys()),
         dev_server_existing_path=str(venv_binary("temporal")),
         search_attributes=[STAGE, AGENCY, OVERDUE],
         ui=False,

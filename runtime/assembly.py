@@ -4,12 +4,14 @@ import json
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from api.app import create_app
 from api.auth import DevTokenIssuer, TokenVerifier
 from api.deps import ApiContext
+from api.routes.codec import allow_origin
 from runtime.devkeys import KEY_ID, load_or_create_private_key, public_jwks
 from runtime.settings import Settings
 from runtime.temporal import connect, ensure_search_attributes
@@ -77,9 +79,18 @@ async def run_worker(
     await worker.run()
 
 
+def _with_codec_origin(app: FastAPI, settings: Settings) -> FastAPI:
+    """The Temporal UI may call /codec from the browser (its own UI in dev mode)."""
+    origin = settings.temporal_ui_origin
+    if origin is None and settings.dev_mode:
+        origin = f"http://127.0.0.1:{settings.temporal_ui_port}"
+    allow_origin(app, origin)
+    return app
+
+
 async def serve_api(settings: Settings, context: ApiContext) -> None:
     config = uvicorn.Config(
-        create_app(context),
+        _with_codec_origin(create_app(context), settings),
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,  # our handlers, which mask NIPs in access logs

@@ -24,6 +24,7 @@ from runtime.assembly import build_api_context, run_worker, serve_api
 from runtime.devstack import start_embedded_postgres, start_temporal_dev_server, wait_for_temporal
 from runtime.org_import import import_roster
 from runtime.settings import Settings
+from runtime.temporal import export_keys
 
 DEMO_ROSTER = Path(__file__).parent / "demo" / "kuranji.csv"
 console = Console()
@@ -74,6 +75,7 @@ async def _demo_personas(
 
 
 async def run_dev_stack(settings: Settings) -> None:
+    export_keys(settings)  # Temporal keys: generated once under the data dir, then kept
     data_dir = settings.data_dir.resolve()
     temporal_process: subprocess.Popen[bytes] | None = None
     database_url = settings.database_url

@@ -5,7 +5,7 @@ starts embedded servers under ``.data/`` instead."""
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.schedule import DEFAULT_MINIMUM_PACING
@@ -53,4 +53,34 @@ class Settings(BaseSettings):
         description="Workflows the worker keeps in memory (about 130 MiB per 1,000). "
         "Below the number of appraisals being acted on at once, each action replays its "
         "history from the start.",
+    )
+
+    # Personal data kept out of Temporal in clear (Step S); dev mode generates both keys
+    # under the data directory when they are unset.
+    payload_keys: SecretStr | None = Field(
+        default=None,
+        description="AES-256 keys that seal Temporal payloads, 'id:base64,...'; the first "
+        "one seals, every one opens (rotate by putting a new key first).",
+    )
+    workflow_id_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 key (at least 32 bytes) of the pseudonym in appraisal workflow "
+        "ids. Keep it for ever: a new key gives a running period's employees new ids.",
+    )
+    temporal_ui_origin: str | None = Field(
+        default=None,
+        description="Origin of the Temporal UI allowed to call /codec (CORS), e.g. "
+        "http://127.0.0.1:8233.",
+    )
+    roster_max_file_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1, description="Largest roster file (as uploaded)."
+    )
+    roster_max_uncompressed_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1,
+        description="Largest XLSX roster once inflated (all zip members together).",
+    )
+    roster_max_rows: int = Field(default=200_000, ge=1, description="Data rows per roster.")
+    roster_max_cells: int = Field(
+        default=4_000_000, ge=1, description="Cells (and XLSX shared strings) per roster."
     )

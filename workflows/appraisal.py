@@ -1,4 +1,5 @@
-"""One employee's appraisal year as a durable workflow (id ``appraisal-{period}-{nip}``).
+"""One employee's appraisal year as a durable workflow (id ``appraisal-{period}-{pseudonym}``,
+see ``workflows.ids``).
 
 Commands arrive as Updates. Each validator runs the domain command against the current
 state and discards the result, so a refused command never reaches history; each handler

@@ -1,5 +1,6 @@
 """The appraisal read model: one row per employee per period, kept by activities."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +46,21 @@ async def save_state(
 
 async def get_appraisal(session: AsyncSession, period_id: str, nip: str) -> Appraisal | None:
     return await session.get(Appraisal, (period_id, nip))
+
+
+async def workflow_ids(
+    session: AsyncSession, period_id: str, nips: Sequence[str]
+) -> dict[str, str]:
+    """NIP → the workflow id each appraisal runs under. Stored, never recomputed: ids
+    changed scheme (NIP, then a keyed pseudonym) and running workflows keep theirs."""
+    if not nips:
+        return {}
+    rows = await session.execute(
+        select(Appraisal.nip, Appraisal.workflow_id).where(
+            Appraisal.period_id == period_id, Appraisal.nip.in_(list(nips))
+        )
+    )
+    return {nip: workflow_id for nip, workflow_id in rows.all()}
 
 
 async def count_by_stage(

@@ -22,8 +22,8 @@ from temporalio.service import RPCError
 
 from domain.appraisal import Actor, AppraisalState, Command
 from domain.roles import Role
+from tests.keys import appraisal_id
 from workflows.contracts import Envelope
-from workflows.ids import appraisal_workflow_id
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,7 @@ class Sender:
         self, nip: str, update: Any, actor: Actor, command: Command, update_id: str
     ) -> AppraisalState | None:
         """The new state; None when the workflow refused (counted by reason)."""
-        handle = self.client.get_workflow_handle(appraisal_workflow_id(self.period_id, nip))
+        handle = self.client.get_workflow_handle(appraisal_id(self.period_id, nip))
         deadline = time.monotonic() + self.patience
         while True:
             try:

@@ -32,11 +32,12 @@ from tests.drills.org import HR_NIP, organisation
 from tests.drills.scale import report, sized
 from tests.drills.snapshot import integrity
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.waiting import eventually
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import CycleInput
 from workflows.cycle import CycleWorkflow
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id
+from workflows.ids import cycle_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 COMMANDS = 3  # acknowledge, draft, submit: versions 2, 3, 4 after "opened" (1)
@@ -110,7 +111,7 @@ async def test_a_killed_worker_loses_and_duplicates_nothing(
         killed_at = time.monotonic()
         in_flight = 0
         for record in org:
-            handle = client.get_workflow_handle(appraisal_workflow_id(period_id, record.nip))
+            handle = client.get_workflow_handle(appraisal_id(period_id, record.nip))
             in_flight += len((await handle.describe()).raw_description.pending_activities)
         done_at_kill = done
 
@@ -157,7 +158,7 @@ async def test_a_killed_worker_loses_and_duplicates_nothing(
 
         rerun = 0
         for record in org:
-            handle = client.get_workflow_handle(appraisal_workflow_id(period_id, record.nip))
+            handle = client.get_workflow_handle(appraisal_id(period_id, record.nip))
             async for event in handle.fetch_history_events():
                 if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
                     rerun += event.activity_task_started_event_attributes.attempt > 1

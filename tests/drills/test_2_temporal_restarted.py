@@ -38,11 +38,12 @@ from tests.drills.org import HR_NIP, organisation
 from tests.drills.scale import report, sized
 from tests.drills.snapshot import integrity
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.waiting import eventually
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import CycleInput, Envelope
 from workflows.cycle import CycleWorkflow
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id
+from workflows.ids import cycle_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 STEP = timedelta(seconds=sized(8, 20))  # sosialisasi due at +1 step, SKP approval at +3
@@ -150,7 +151,7 @@ async def test_a_restarted_server_keeps_timers_and_accepted_updates(
         # before it goes down; their handlers still have to persist.
         accepted_handles = []
         for record in accepted_before:
-            handle = client.get_workflow_handle(appraisal_workflow_id(period_id, record.nip))
+            handle = client.get_workflow_handle(appraisal_id(period_id, record.nip))
             accepted_handles.append(
                 await handle.start_update(
                     AppraisalWorkflow.approve_skp,

@@ -39,10 +39,11 @@ from tests.drills.postgres import StoppablePostgres
 from tests.drills.scale import report, sized
 from tests.drills.snapshot import integrity
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.waiting import eventually
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import Envelope
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id
+from workflows.ids import cycle_workflow_id
 
 PROBLEM_JSON = "application/problem+json"
 OUTAGE = sized(4.0, 30.0)
@@ -111,9 +112,7 @@ async def test_api_and_activities_ride_out_a_database_outage(
         half = org[: len(org) // 2]
         handles = []
         for record in half:
-            handle = temporal_env.client.get_workflow_handle(
-                appraisal_workflow_id(period_id, record.nip)
-            )
+            handle = temporal_env.client.get_workflow_handle(appraisal_id(period_id, record.nip))
             handles.append(
                 await handle.start_update(
                     AppraisalWorkflow.acknowledge,

@@ -35,6 +35,7 @@ from runtime.worker import build_activities, build_worker
 from tests.drills.drive import Sender, to_rated
 from tests.drills.scale import report
 from tests.factories import make_period, next_hour
+from tests.keys import appraisal_id
 from tests.orgs import HR, PEER, SMALL_ORG, STAFF, SUPERVISOR, TIM
 from workflows.contracts import (
     ApplyExtension,
@@ -52,7 +53,7 @@ from workflows.contracts import (
     UnitChange,
     UnitMembersRequest,
 )
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id, unit_workflow_id
+from workflows.ids import cycle_workflow_id, unit_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 AT = datetime(2026, 2, 1, 9, tzinfo=UTC)
@@ -102,7 +103,7 @@ class Ctx:
             version=version,
         )
         return AppraisalChange(
-            workflow_id=appraisal_workflow_id(self.period_id, nip),
+            workflow_id=appraisal_id(self.period_id, nip),
             state=state,
             action="sosialisasi.acknowledged",
             actor=nip,
@@ -173,7 +174,7 @@ async def database(sessionmaker: Sessions) -> dict[str, list[tuple[Any, ...]]]:
 
 async def workflows(ctx: Ctx, nips: list[str]) -> dict[str, tuple[str, int] | None]:
     """Run id and history length of each appraisal (and the unit) workflow, or None."""
-    ids = [appraisal_workflow_id(ctx.period_id, nip) for nip in nips]
+    ids = [appraisal_id(ctx.period_id, nip) for nip in nips]
     ids.append(unit_workflow_id(ctx.period_id, UNIT))
     seen: dict[str, tuple[str, int] | None] = {}
     for workflow_id in ids:
@@ -194,7 +195,7 @@ async def settle(ctx: Ctx, nips: list[str]) -> None:
         for nip in nips:
             try:
                 description = await ctx.client.get_workflow_handle(
-                    appraisal_workflow_id(ctx.period_id, nip)
+                    appraisal_id(ctx.period_id, nip)
                 ).describe()
             except RPCError:
                 busy = True
@@ -246,7 +247,7 @@ async def record_appraisal_change(ctx: Ctx) -> Any:
 async def deliver_notice(ctx: Ctx) -> Any:
     await ctx.projections()
     return NoticeDelivery(
-        workflow_id=appraisal_workflow_id(ctx.period_id, STAFF),
+        workflow_id=appraisal_id(ctx.period_id, STAFF),
         notice_key="skp_penyusunan/eskalasi/2",
         period_id=ctx.period_id,
         nip=STAFF,
@@ -401,7 +402,7 @@ async def test_running_an_activity_twice_writes_nothing_the_second_time(
 
 
 def _wid(ctx: Ctx, nip: str) -> str:
-    return appraisal_workflow_id(ctx.period_id, nip)
+    return appraisal_id(ctx.period_id, nip)
 
 
 def _differences(a: Any, b: Any) -> list[str]:

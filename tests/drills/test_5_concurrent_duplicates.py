@@ -38,9 +38,10 @@ from tests.drills.app import drill_app
 from tests.drills.org import HR_NIP, organisation
 from tests.drills.scale import report, sized
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.orgs import HR, STAFF, SUPERVISOR, TIM
 from tests.waiting import eventually
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id, unit_workflow_id
+from workflows.ids import cycle_workflow_id, unit_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 DUPLICATES = sized(20, 50)
@@ -105,7 +106,7 @@ async def test_simultaneous_duplicates_make_exactly_one_transition(
     winners = [r.json() for r in approvals if r.status_code == 200]
     assert approved == {(200, "ok"): 1, (409, "/problems/wrong-state"): DUPLICATES - 1}, approved
     assert winners[0]["version"] == submitted["version"] + 1
-    workflow_id = appraisal_workflow_id(period_id, STAFF)
+    workflow_id = appraisal_id(period_id, STAFF)
     assert (await accepted_updates(temporal_env, workflow_id))["approve_skp"] == 1
     assert await audited(sessionmaker, period_id, "skp.approved") == 1
 
@@ -144,7 +145,7 @@ async def test_simultaneous_duplicates_make_exactly_one_transition(
     assert (await accepted_updates(temporal_env, unit_id))["finalise"] == 1
     assert await audited(sessionmaker, period_id, "penilaian.delivered") == len(UNIT_MEMBERS)
     for nip in UNIT_MEMBERS:
-        delivered = await accepted_updates(temporal_env, appraisal_workflow_id(period_id, nip))
+        delivered = await accepted_updates(temporal_env, appraisal_id(period_id, nip))
         assert delivered["deliver_result"] == 1, nip
 
     report(

@@ -40,9 +40,10 @@ from tests.api.journey import UNIT_MEMBERS, Journey, skp_content, unit_url
 from tests.drills.app import drill_app
 from tests.drills.scale import report, sized
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.orgs import HEAD, HR, OUTSIDER, PEER, SMALL_ORG, STAFF, SUPERVISOR
 from tests.waiting import eventually
-from workflows.ids import appraisal_workflow_id, cycle_workflow_id, unit_workflow_id
+from workflows.ids import cycle_workflow_id, unit_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
 SECOND = timedelta(seconds=1)
@@ -170,7 +171,7 @@ async def idle(env: WorkflowEnvironment, period_ids: list[str]) -> None:
     async def busy() -> int:
         count = 0
         for period_id in period_ids:
-            ids = [appraisal_workflow_id(period_id, r.nip) for r in SMALL_ORG]
+            ids = [appraisal_id(period_id, r.nip) for r in SMALL_ORG]
             ids += [cycle_workflow_id(period_id), unit_workflow_id(period_id, "DINKES-UMUM")]
             for workflow_id in ids:
                 try:

@@ -11,6 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 from persistence.models import AuditEvent, Notification
 from tests.api.conftest import TokenFor
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.orgs import HEAD, HR, SMALL_ORG, STAFF, SUPERVISOR
 from tests.waiting import eventually
 
@@ -104,5 +105,5 @@ async def test_an_unattended_skp_escalates_up_the_chain(
         return [wf.id async for wf in temporal_env.client.list_workflows(query)]
 
     found = await eventually(listed, lambda ids: ids != [], what="search attributes indexed")
-    assert found == [f"appraisal-{period_id}-{STAFF}"]
+    assert found == [appraisal_id(period_id, STAFF)]
     assert len(SMALL_ORG) > 1  # the others stay in sosialisasi and are not listed

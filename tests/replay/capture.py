@@ -15,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -32,8 +31,9 @@ from domain.sosialisasi import Acknowledge
 from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
 from domain.unit import FinaliseUnit, RecordOverride, SetUnitPredikat, UnitMember, UnitState
 from runtime.devstack import venv_binary
-from runtime.temporal import ensure_search_attributes
+from runtime.temporal import data_converter, ensure_search_attributes
 from runtime.worker import workflow_runner
+from tests import keys
 from tests.domain.builders import valid_content
 from tests.factories import make_period
 from tests.orgs import OUTSIDER
@@ -333,7 +333,7 @@ async def record_unit(env: WorkflowEnvironment) -> None:
 async def capture() -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(keys.KEYS),
         test_server_existing_path=str(venv_binary("temporal-test-server")),
     )
     try:

@@ -17,10 +17,10 @@ from persistence.models import Appraisal, AuditEvent
 from persistence.repositories.periods import register_period
 from runtime.worker import build_worker
 from tests.factories import make_period
+from tests.keys import appraisal_id
 from tests.waiting import eventually
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import AppraisalInput, Envelope
-from workflows.ids import appraisal_workflow_id
 
 NIP = "198503152010011001"
 OTHER = "199001012015032002"
@@ -49,7 +49,7 @@ async def start_appraisal(env: WorkflowEnvironment, task_queue: str) -> Workflow
     return await env.client.start_workflow(
         AppraisalWorkflow.run,
         AppraisalInput(state=state, schedule=make_period().schedule),
-        id=appraisal_workflow_id("2026", NIP) + task_queue,
+        id=appraisal_id("2026", NIP) + task_queue,
         task_queue=task_queue,
     )
 
