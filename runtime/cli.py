@@ -101,11 +101,16 @@ def import_org(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate only; write nothing")
     ] = False,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Lembar kerja XLSX yang diimpor")
+    ] = None,
 ) -> None:
     """Import the organisation (agencies, units, employees) from CSV or XLSX.
 
     Every row is validated first; if any row is bad, nothing is imported."""
-    from runtime.org_files import RosterFileError
+    from rich.markup import escape  # messages quote the file's own text
+
+    from runtime.org_files import RosterFileError, RosterLimits
     from runtime.org_import import import_roster
 
     settings = Settings()
@@ -113,7 +118,13 @@ def import_org(
     async def main() -> None:
         engine = create_engine(_database_url(settings))
         try:
-            report = await import_roster(create_sessionmaker(engine), file, dry_run=dry_run)
+            report = await import_roster(
+                create_sessionmaker(engine),
+                file,
+                dry_run=dry_run,
+                sheet=sheet,
+                limits=RosterLimits.from_settings(settings),
+            )
         finally:
             await engine.dispose()
         if report.errors:
@@ -121,7 +132,7 @@ def import_org(
                 "Baris", "Kolom", "Kesalahan", title="Impor dibatalkan: tidak ada yang disimpan"
             )
             for error in report.errors:
-                table.add_row(str(error.row), error.column or "-", error.message)
+                table.add_row(str(error.row), error.column or "-", escape(error.message))
             console.print(table)
             raise typer.Exit(code=1)
         summary = report.summary
@@ -135,7 +146,7 @@ def import_org(
     try:
         asyncio.run(main())
     except RosterFileError as error:
-        console.print(f"[red]{error}[/red]")
+        console.print(f"[red]{escape(error.message)}[/red]")
         raise typer.Exit(code=1) from error
 
 

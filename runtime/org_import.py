@@ -19,7 +19,7 @@ from persistence.repositories.organisation import (
     active_supervisor_map,
     upsert_roster,
 )
-from runtime.org_files import RosterTable, read_roster_file
+from runtime.org_files import RosterLimits, RosterTable, read_roster_file
 
 
 class ImportReport(BaseModel):
@@ -44,10 +44,18 @@ def _with_reader_problems(errors: list[RowError], table: RosterTable) -> list[Ro
 
 
 async def import_roster(
-    sessionmaker: async_sessionmaker[AsyncSession], path: Path, *, dry_run: bool
+    sessionmaker: async_sessionmaker[AsyncSession],
+    path: Path,
+    *,
+    dry_run: bool,
+    sheet: str | None = None,
+    limits: RosterLimits | None = None,
 ) -> ImportReport:
-    """Import ``path``; raises ``RosterFileError`` when the file itself is unreadable."""
-    table = await asyncio.to_thread(read_roster_file, path)
+    """Import ``path``; raises ``RosterFileError`` when the file itself is unreadable.
+
+    ``sheet`` picks the worksheet of a workbook with several; ``limits`` bound what
+    reading the file may cost (defaults: ``RosterLimits()``)."""
+    table = await asyncio.to_thread(read_roster_file, path, sheet=sheet, limits=limits)
     async with sessionmaker() as session:
         transaction = await session.begin()
         try:

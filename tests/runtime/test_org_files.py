@@ -2,15 +2,18 @@
 or without BOM, sometimes not UTF-8) and XLSX workbooks (sometimes with NIPs as numbers)."""
 
 import csv
-from collections.abc import Sequence
+import re
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
+from bench.import_bomb import write_bomb
 from domain.organisation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, validate_roster
 from runtime import org_files
-from runtime.org_files import RosterFileError, read_roster_file
+from runtime.org_files import RosterFileError, RosterLimits, read_roster_file
 
 HEADER = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
 HEAD = "197203141998032001"
@@ -134,13 +137,12 @@ def test_file_over_10_mib_is_refused(tmp_path: Path) -> None:
         read_roster_file(path)
 
 
-def test_row_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(org_files, "MAX_DATA_ROWS", 1)
+def test_row_cap(tmp_path: Path) -> None:
     csv_path = write_csv(tmp_path / "r.csv", [HEADER, values(HEAD), values(STAFF, HEAD)])
     xlsx_path = write_xlsx(tmp_path / "r.xlsx", [HEADER, values(HEAD), values(STAFF, HEAD)])
     for path in (csv_path, xlsx_path):
         with pytest.raises(RosterFileError, match="lebih dari 1 baris"):
-            read_roster_file(path)
+            read_roster_file(path, limits=RosterLimits(max_rows=1))
 
 
 def test_xlsx_with_text_nips_roundtrips(tmp_path: Path) -> None:
@@ -225,3 +227,245 @@ def test_demo_roster_reads_and_validates(demo_roster_path: Path) -> None:
     assert max(depth(nip) for nip in by_nip) == 4
     assert any(r.unit_code.startswith("DINKES-PKM") for r in result.records)
     assert {r.employment_type.value for r in result.records} == {"PNS", "PPPK"}
+
+
+# --- what the reader refuses to guess -----------------------------------------------------
+
+
+def rewrite_member(path: Path, name: str, change: Callable[[bytes], bytes]) -> Path:
+    """Edit one part of a workbook, for what openpyxl will not write (cached values)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts[name] = change(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part, content in parts.items():
+            target.writestr(part, content)
+    return path
+
+
+SHEET_XML = "xl/worksheets/sheet1.xml"
+
+
+def test_xlsx_formula_without_cached_value_is_a_row_error_naming_the_cell(
+    tmp_path: Path,
+) -> None:
+    staff: list[object] = list(values(STAFF))
+    staff[8] = "=A2"  # nip_atasan pointing at the head's NIP: openpyxl stores no value
+    table = read_roster_file(write_xlsx(tmp_path / "r.xlsx", [HEADER, values(HEAD), staff]))
+    [problem] = table.problems
+    assert (problem.row, problem.column) == (3, "nip_atasan")
+    assert problem.message.startswith("sel I3 berisi rumus")
+    assert table.rows[1]["nip_atasan"] == "=A2"  # never silently "no supervisor"
+
+
+def test_xlsx_formula_with_cached_value_is_a_row_error_naming_the_cell(tmp_path: Path) -> None:
+    staff: list[object] = list(values(STAFF, HEAD))
+    staff[11] = "=TRUE()"  # hr_admin, with the TRUE Excel computed stored next to it
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, values(HEAD), staff])
+    rewrite_member(
+        path,
+        SHEET_XML,
+        lambda xml: xml.replace(
+            b'<c r="L3"><f>TRUE()</f><v />', b'<c r="L3" t="b"><f>TRUE()</f><v>1</v>'
+        ),
+    )
+    table = read_roster_file(path)
+    [problem] = table.problems
+    assert (problem.row, problem.column) == (3, "hr_admin")
+    assert "L3" in problem.message and "rumus" in problem.message
+    assert table.rows[1]["hr_admin"] != "ya"
+    assert not validate_roster(table.header, table.rows).ok
+
+
+def test_xlsx_formula_in_an_unnamed_column_is_still_refused(tmp_path: Path) -> None:
+    head: list[object] = [*values(HEAD), None, "=LEN(A2)"]  # HR's own check, column P
+    table = read_roster_file(write_xlsx(tmp_path / "r.xlsx", [HEADER, head]))
+    [problem] = table.problems
+    assert (problem.row, problem.column) == (2, None)
+    assert "P2" in problem.message
+
+
+def test_xlsx_formula_in_the_header_is_refused(tmp_path: Path) -> None:
+    header: list[object] = [*HEADER]
+    header[1] = '="nama"'
+    with pytest.raises(RosterFileError, match="B1"):
+        read_roster_file(write_xlsx(tmp_path / "r.xlsx", [header, values(HEAD)]))
+
+
+def test_xlsx_excel_error_value_is_a_row_error(tmp_path: Path) -> None:
+    head: list[object] = list(values(HEAD))
+    head[1] = "#N/A"  # what a broken VLOOKUP leaves behind after paste-as-values
+    table = read_roster_file(write_xlsx(tmp_path / "r.xlsx", [HEADER, head]))
+    [problem] = table.problems
+    assert (problem.row, problem.column) == (2, "nama")
+    assert "B2" in problem.message and "#N/A" in problem.message
+
+
+def write_workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.worksheets[0])
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for cells in rows:
+            sheet.append(cells)
+    workbook.save(path)
+    return path
+
+
+def test_several_sheets_without_a_choice_are_refused_naming_them(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "r.xlsx",
+        {"Petunjuk": [["Isi lembar berikut"]], "Pegawai": [HEADER, values(HEAD)]},
+    )
+    with pytest.raises(RosterFileError) as caught:
+        read_roster_file(path)
+    assert "'Petunjuk', 'Pegawai'" in caught.value.message
+    assert "--sheet" in caught.value.message
+
+
+def test_the_named_sheet_is_read(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "r.xlsx",
+        {
+            "Petunjuk": [["Isi lembar berikut"]],
+            "Pegawai": [HEADER, values(HEAD), values(STAFF, HEAD)],
+        },
+    )
+    for name in ("Pegawai", " pegawai "):
+        table = read_roster_file(path, sheet=name)
+        assert [row["nip"] for row in table.rows] == [HEAD, STAFF]
+
+
+def test_an_unknown_sheet_is_refused_naming_the_sheets(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "r.xlsx", {"Pegawai": [HEADER, values(HEAD)], "Ref": [["x"]]})
+    workbook_sheet = "Data"
+    with pytest.raises(
+        RosterFileError, match="'Data' tidak ada; lembar yang ada: 'Pegawai', 'Ref'"
+    ):
+        read_roster_file(path, sheet=workbook_sheet)
+
+
+def test_hidden_sheets_count_and_are_marked(tmp_path: Path) -> None:
+    workbook = Workbook()
+    roster = workbook.active
+    assert roster is not None
+    roster.title = "Pegawai"
+    for cells in (HEADER, values(HEAD)):
+        roster.append(cells)
+    lists = workbook.create_sheet("Daftar")  # the lists behind HR's drop-downs
+    lists.append(["PNS", "PPPK"])
+    lists.sheet_state = "hidden"
+    path = tmp_path / "r.xlsx"
+    workbook.save(path)
+    with pytest.raises(RosterFileError, match=re.escape("'Daftar' (tersembunyi)")):
+        read_roster_file(path)
+    assert len(read_roster_file(path, sheet="Pegawai").rows) == 1
+
+
+def test_a_sheet_option_on_a_csv_is_refused(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [HEADER, values(HEAD)])
+    with pytest.raises(RosterFileError, match=r"hanya berlaku untuk berkas \.xlsx"):
+        read_roster_file(path, sheet="Pegawai")
+
+
+def test_header_only_files_are_an_error_not_zero_rows(tmp_path: Path) -> None:
+    csv_path = write_csv(tmp_path / "r.csv", [HEADER, [""] * len(HEADER), []])
+    xlsx_path = write_xlsx(tmp_path / "r.xlsx", [HEADER, [None] * len(HEADER)])
+    for path in (csv_path, xlsx_path):
+        with pytest.raises(RosterFileError, match="hanya berisi judul kolom"):
+            read_roster_file(path)
+
+
+# --- abuse limits ------------------------------------------------------------------------
+
+
+def test_decompression_bomb_is_refused_from_the_zip_directory(tmp_path: Path) -> None:
+    # 1.2 MB on disk, 30 million shared strings (510 MB) once inflated.
+    path = write_bomb(tmp_path / "bomb.xlsx")
+    assert path.stat().st_size < 2_000_000
+    with pytest.raises(RosterFileError) as caught:
+        read_roster_file(path)
+    assert caught.value.message.startswith("isi berkas XLSX lebih dari 256 MiB setelah dibuka")
+
+
+def test_bomb_whose_zip_directory_lies_is_refused_while_inflating(tmp_path: Path) -> None:
+    # The directory claims 100 MiB, under the cap; the shared strings are counted as they
+    # inflate and the import stops at the cap (4 million), long before 30 million.
+    path = write_bomb(tmp_path / "bomb.xlsx", declare=100 * org_files.MIB)
+    with pytest.raises(
+        RosterFileError, match=r"tabel teks berkas XLSX berisi lebih dari 4\.000\.000"
+    ):
+        read_roster_file(path)
+
+
+def test_bomb_whose_zip_directory_understates_is_refused_as_corrupt(tmp_path: Path) -> None:
+    path = write_bomb(tmp_path / "bomb.xlsx", strings=100_000, declare=1024)
+    with pytest.raises(RosterFileError, match="rusak"):
+        read_roster_file(path)
+
+
+def test_shared_strings_no_cell_could_use_are_refused(tmp_path: Path) -> None:
+    path = write_bomb(tmp_path / "strings.xlsx", strings=50_000)  # one cell uses one string
+    with pytest.raises(RosterFileError, match=r"tabel teksnya \(50\.000 entri\).*sel \(1\)"):
+        read_roster_file(path)
+
+
+def test_uncompressed_size_cap_applies_to_a_plain_workbook(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, values(HEAD)])
+    inflated = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
+    read_roster_file(path, limits=RosterLimits(max_uncompressed_bytes=inflated))
+    with pytest.raises(RosterFileError, match="setelah dibuka dari kompresinya"):
+        read_roster_file(path, limits=RosterLimits(max_uncompressed_bytes=inflated - 1))
+
+
+def test_members_compressed_with_anything_but_deflate_are_refused(tmp_path: Path) -> None:
+    # zipfile inflates bzip2 and lzma in one call, without a bound on the output.
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, values(HEAD)])
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_BZIP2) as target:
+        for part, content in parts.items():
+            target.writestr(part, content)
+    with pytest.raises(RosterFileError, match="metode kompresi"):
+        read_roster_file(path)
+
+
+def test_cell_cap_before_parsing_and_while_reading(tmp_path: Path) -> None:
+    rows = [HEADER, values(HEAD), values(STAFF, HEAD)]  # 42 cells
+    xlsx_path = write_xlsx(tmp_path / "r.xlsx", rows)
+    csv_path = write_csv(tmp_path / "r.csv", rows)
+    for path in (xlsx_path, csv_path):
+        assert len(read_roster_file(path, limits=RosterLimits(max_cells=42)).rows) == 2
+        with pytest.raises(RosterFileError, match="lebih dari 41 sel"):
+            read_roster_file(path, limits=RosterLimits(max_cells=41))
+
+
+def test_blank_lines_count_against_the_cell_cap(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(",".join(HEADER) + "\n" * 1000 + ",".join(values(HEAD)) + "\n")
+    with pytest.raises(RosterFileError, match="lebih dari 500 sel"):
+        read_roster_file(path, limits=RosterLimits(max_cells=500))
+
+
+def test_a_row_number_beyond_excel_is_refused_without_filling_the_gap(tmp_path: Path) -> None:
+    # openpyxl yields an empty row for every row number skipped; 10**9 of them would take
+    # minutes, so the reader stops at Excel's last row.
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, values(HEAD), ["x"]])
+    rewrite_member(
+        path,
+        SHEET_XML,
+        lambda xml: xml.replace(b'<row r="3">', b'<row r="1000000000">').replace(
+            b'r="A3"', b'r="A1000000000"'
+        ),
+    )
+    with pytest.raises(RosterFileError, match="batas Excel"):
+        read_roster_file(path)
+
+
+def test_limits_come_from_settings() -> None:
+    from runtime.settings import Settings
+
+    settings = Settings(roster_max_rows=7, roster_max_cells=70)
+    limits = RosterLimits.from_settings(settings)
+    assert (limits.max_rows, limits.max_cells) == (7, 70)
+    assert RosterLimits.from_settings(Settings()) == RosterLimits()

@@ -6,12 +6,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from persistence.models import AuditEvent, Employee
+from runtime.org_files import RosterFileError, RosterLimits
 from runtime.org_import import import_roster
+from tests.runtime.test_cli import kinerja
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -26,6 +29,12 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    return path
+
+
+def write_header(path: Path, columns: list[str]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(columns)
     return path
 
 
@@ -204,3 +213,115 @@ async def test_xlsx_nip_stored_as_number_is_reported_not_imported(
     assert [(error.row, error.column) for error in report.errors] == [(7, "nip")]
     assert "Teks" in report.errors[0].message
     assert await employee_count(sessionmaker) == 0
+
+
+def roster_workbook(rows: list[dict[str, str]], **other_sheets: list[list[str]]) -> Workbook:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Pegawai"
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    for title, cells in other_sheets.items():
+        extra = workbook.create_sheet(title)
+        for line in cells:
+            extra.append(line)
+    return workbook
+
+
+async def test_xlsx_formula_supervisor_is_reported_not_imported_as_no_supervisor(
+    sessionmaker: Sessions, demo_roster_path: Path, tmp_path: Path
+) -> None:
+    rows = read_rows(demo_roster_path)
+    workbook = roster_workbook(rows)
+    sheet = workbook.active
+    assert sheet is not None
+    supervisors = {row["nip_atasan"] for row in rows}
+    staff = next(i for i, row in enumerate(rows) if row["nip"] not in supervisors) + 2
+    sheet[f"I{staff}"] = "=A2"  # no cached value: data_only reading saw an empty cell
+    path = tmp_path / "rumus.xlsx"
+    workbook.save(path)
+
+    report = await import_roster(sessionmaker, path, dry_run=False)
+
+    assert report.summary is None
+    assert [(error.row, error.column) for error in report.errors] == [(staff, "nip_atasan")]
+    assert report.errors[0].message.startswith(f"sel I{staff} berisi rumus")
+    assert await employee_count(sessionmaker) == 0
+
+
+async def test_supervisor_made_inactive_with_staff_in_the_database_is_refused(
+    sessionmaker: Sessions, demo_roster_path: Path, tmp_path: Path
+) -> None:
+    await import_roster(sessionmaker, demo_roster_path, dry_run=False)
+    before = await snapshot(sessionmaker)
+    rows = read_rows(demo_roster_path)
+    kasi = nip_of(rows, "Kepala Seksi Pelayanan Kesehatan Primer")
+    staff = sum(row["nip_atasan"] == kasi for row in rows)
+    leaving = [dict(row, aktif="tidak") for row in rows if row["nip"] == kasi]
+
+    report = await import_roster(
+        sessionmaker, write_rows(tmp_path / "pensiun.csv", leaving), dry_run=False
+    )
+
+    assert report.summary is None
+    assert [(error.row, error.column) for error in report.errors] == [(2, "aktif")]
+    assert f"atasan {staff} pegawai aktif ({staff} di basis data)" in report.errors[0].message
+    assert await snapshot(sessionmaker) == before
+
+
+async def test_the_named_sheet_of_a_workbook_is_imported(
+    sessionmaker: Sessions, demo_roster_path: Path, tmp_path: Path
+) -> None:
+    rows = read_rows(demo_roster_path)
+    path = tmp_path / "kuranji.xlsx"
+    roster_workbook(rows, Petunjuk=[["Isi lembar Pegawai"]]).save(path)
+
+    with pytest.raises(RosterFileError, match="'Pegawai', 'Petunjuk'"):
+        await import_roster(sessionmaker, path, dry_run=True)
+    report = await import_roster(sessionmaker, path, dry_run=False, sheet="Pegawai")
+
+    assert report.summary is not None and report.summary.created == 60
+
+
+async def test_header_only_file_is_refused_not_imported_as_zero_rows(
+    sessionmaker: Sessions, demo_roster_path: Path, tmp_path: Path
+) -> None:
+    path = write_header(tmp_path / "judul.csv", list(read_rows(demo_roster_path)[0]))
+
+    with pytest.raises(RosterFileError, match="hanya berisi judul kolom"):
+        await import_roster(sessionmaker, path, dry_run=False)
+    assert await audit_events(sessionmaker) == []
+
+
+async def test_limits_reach_the_reader(sessionmaker: Sessions, demo_roster_path: Path) -> None:
+    with pytest.raises(RosterFileError, match="lebih dari 59 baris"):
+        await import_roster(
+            sessionmaker, demo_roster_path, dry_run=True, limits=RosterLimits(max_rows=59)
+        )
+
+
+async def test_cli_sheet_option_and_messages_quoting_the_files_own_text(
+    database_url: str, sessionmaker: Sessions, demo_roster_path: Path, tmp_path: Path
+) -> None:
+    rows = read_rows(demo_roster_path)
+    good = tmp_path / "kuranji.xlsx"
+    roster_workbook(rows, Petunjuk=[["Isi lembar Pegawai"]]).save(good)
+    bad = tmp_path / "salah.xlsx"
+    # A value that is also console markup must be shown as typed, not crash the table.
+    roster_workbook([dict(rows[0], aktif="[/bold]"), *rows[1:]], Petunjuk=[["-"]]).save(bad)
+
+    migrated = await kinerja(database_url, "migrate")
+    unchosen = await kinerja(database_url, "import-org", str(good))
+    markup = await kinerja(database_url, "import-org", "--sheet", "Pegawai", str(bad))
+    chosen = await kinerja(database_url, "import-org", "--sheet", "Pegawai", str(good))
+
+    assert migrated.returncode == 0, migrated.stderr
+    assert unchosen.returncode == 1, unchosen.stderr
+    assert "'Pegawai', 'Petunjuk'" in unchosen.stdout.replace("\n", "")
+    assert markup.returncode == 1, markup.stderr
+    assert "'[/bold]' bukan ya/tidak" in markup.stdout
+    assert chosen.returncode == 0, chosen.stdout + chosen.stderr
+    assert "60 baru" in chosen.stdout
+    assert await employee_count(sessionmaker) == 60
