@@ -1,6 +1,7 @@
 """Sending one command to many appraisals: the pages a bulk operation walks, and the
 updates it sends. A retried page re-sends the same absolute extension, which the
-appraisals that already took it refuse as 'not later' — so nothing moves twice."""
+appraisals that already took it refuse as 'not later' — so nothing moves twice. Each page
+also records one audit event for the batch (each appraisal records its own as well)."""
 
 import asyncio
 
@@ -10,6 +11,8 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.records import extension_page_event
+from persistence.repositories import audit
 from persistence.repositories.appraisals import open_appraisal_nips, workflow_ids
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import (
@@ -79,4 +82,7 @@ class BulkActivities:
             if reason is not None:
                 refusals[reason] = refusals.get(reason, 0) + 1
         refused = sum(refusals.values())
-        return ExtensionTally(extended=len(outcomes) - refused, refused=refused, refusals=refusals)
+        tally = ExtensionTally(extended=len(outcomes) - refused, refused=refused, refusals=refusals)
+        async with self._sessionmaker.begin() as session:  # the batch's own audit event
+            await audit.append_event(session, extension_page_event(activity.info(), request, tally))
+        return tally

@@ -1,21 +1,58 @@
-"""Activities that persist workflow state: projections plus their audit events."""
+"""Activities that persist workflow state: projections plus their audit events. An
+appraisal's event carries what the change decided as its workflow derived it
+(``domain.audit``); the key stays ``{workflow id}/v{version}``, so a retry writes nothing."""
 
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from domain.audit import EXTENSION_BATCH
+from domain.roles import Role
 from persistence.repositories import appraisals, audit, organisation, periods
 from persistence.repositories.audit import AuditRecord
 from workflows.contracts import (
     ActivityNames,
+    ApplyExtension,
     AppraisalChange,
+    ExtensionTally,
     PeriodProgress,
     RegisterPeriod,
     RosterPage,
     RosterPageRequest,
 )
 from workflows.ids import cycle_workflow_id
+
+
+def extension_page_event(
+    info: activity.Info, request: ApplyExtension, tally: ExtensionTally
+) -> AuditRecord:
+    """One page of a batch extension (``DeadlineExtensionWorkflow``): who moved which
+    deadline to when, why, over which scope, and how many appraisals took it. Keyed by the
+    activity's own run and id, which a retry keeps, so a retried page is recorded once
+    (with the first attempt's tally)."""
+    command = request.envelope.command
+    scope = request.scope.model_dump(exclude_none=True) if request.scope else None
+    batch = info.workflow_id or f"activity-{info.activity_id}"  # always run by its workflow
+    return AuditRecord(
+        event_key=f"{batch}/{info.workflow_run_id}/{info.activity_id}",
+        at=datetime.now(UTC),
+        actor=request.envelope.actor.subject,
+        actor_role=Role.HR_ADMIN.value,  # only HR may extend (ExtendDeadline)
+        action=EXTENSION_BATCH,
+        subject_type="extension",
+        subject_id=batch,
+        period_id=request.period_id,
+        workflow_id=info.workflow_id,
+        request_id=request.envelope.request_id,
+        after=tally.model_dump() | {"appraisals": len(request.nips)},
+        decision={
+            "deadline": command.deadline,
+            "new_due": command.new_due.isoformat(),
+            "reason": command.reason,
+            "scope": scope,
+        },
+    )
 
 
 class RecordActivities:
@@ -47,6 +84,7 @@ class RecordActivities:
                     request_id=change.request_id,
                     before=change.before,
                     after=change.after,
+                    decision=change.decision,
                 ),
             )
         return saved or audited

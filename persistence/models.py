@@ -180,11 +180,16 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(100))
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    # what was decided (ratings, outcome, new due time, reason...), see domain.audit
+    decision: Mapped[dict[str, Any] | None]
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
 
-    __table_args__ = (Index("ix_audit_event_subject", "subject_type", "subject_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_subject", "subject_type", "subject_id"),
+        Index("ix_audit_event_action", "action", "id"),  # GET /audit?kind= filters by action
+    )
 
 
 class IdempotencyKey(Base):

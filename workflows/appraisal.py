@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import deadlines
     from domain.administrasi import ChangeSupervisor, ExtendDeadline
     from domain.appraisal import AppraisalState, Command, RuleContext
+    from domain.audit import appraisal_decision, locked_decision
     from domain.errors import DomainError
     from domain.notices import NoticeKind, PlannedNotice
     from domain.pemantauan import GiveFeedback, ReportCheckIn
@@ -143,7 +144,9 @@ class AppraisalWorkflow:
                 pass
         locked = close_window_if_due(self._state, self._context())
         if locked is not None:
-            await self._apply_system_change(locked, "penilaian.locked")
+            await self._apply_system_change(
+                locked, "penilaian.locked", decision=locked_decision(locked)
+            )
         elif planned is not None and planned.at <= workflow.now():
             await self._deliver(planned)
 
@@ -357,10 +360,25 @@ class AppraisalWorkflow:
             request_id=envelope.request_id,
             before={"stage": before.stage.value, "version": before.version},
             after={"stage": self._state.stage.value, "version": self._state.version},
+            decision=self._decision(command, before),
         )
         return self._state
 
-    async def _apply_system_change(self, state: AppraisalState, action: str) -> None:
+    def _decision(self, command: Command, before: AppraisalState) -> dict[str, Any] | None:
+        """What the command decided, for the audit trail. Not behind ``workflow.patched``:
+        it changes only the data an activity receives, never which commands the workflow
+        issues, so old histories replay unchanged; a patch would also be answered once per
+        run from its first, replayed call, leaving every appraisal started before this code
+        without decisions for the rest of its year. Never raises (it runs in replay too)."""
+        try:
+            return appraisal_decision(command, before, self._state, self._schedule)
+        except Exception:
+            workflow.logger.warning("audit decision not derivable for %s", command.action)
+            return None
+
+    async def _apply_system_change(
+        self, state: AppraisalState, action: str, *, decision: dict[str, Any] | None = None
+    ) -> None:
         """A transition the workflow makes on its own (e.g. the keberatan window closing)."""
         before = self._state
         self._state = state
@@ -371,6 +389,7 @@ class AppraisalWorkflow:
             actor_role=None,
             before={"stage": before.stage.value, "version": before.version},
             after={"stage": state.stage.value, "version": state.version},
+            decision=decision,
         )
 
     async def _deliver(self, planned: PlannedNotice) -> None:
@@ -434,6 +453,7 @@ class AppraisalWorkflow:
         request_id: str | None = None,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
+        decision: dict[str, Any] | None = None,
     ) -> None:
         self._publish_search_attributes()
         await workflow.execute_activity(
@@ -448,6 +468,7 @@ class AppraisalWorkflow:
                 at=workflow.now(),
                 before=before,
                 after=after,
+                decision=decision,
             ),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,

@@ -102,6 +102,11 @@ class AppraisalChange(BaseModel):
     at: datetime
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = Field(
+        default=None,
+        description="What the change decided, for the audit trail (domain.audit); absent "
+        "in activities scheduled before it existed.",
+    )
 
 
 class CycleInput(BaseModel):
@@ -199,6 +204,9 @@ class ApplyExtension(BaseModel):
     period_id: str
     nips: list[str]
     envelope: Envelope[ExtendDeadline]
+    scope: ExtensionScope | None = Field(
+        default=None, description="For the batch's audit event; absent in older histories."
+    )
 
 
 ExtensionInput.model_rebuild()

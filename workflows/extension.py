@@ -48,7 +48,12 @@ class DeadlineExtensionWorkflow:
             if nips:
                 page: ExtensionTally = await workflow.execute_activity(
                     ActivityNames.EXTEND_DEADLINES,
-                    ApplyExtension(period_id=input.period_id, nips=nips, envelope=input.envelope),
+                    ApplyExtension(
+                        period_id=input.period_id,
+                        nips=nips,
+                        envelope=input.envelope,
+                        scope=input.scope,  # data for the audit event only: replays as before
+                    ),
                     result_type=ExtensionTally,
                     start_to_close_timeout=timedelta(minutes=10),
                     heartbeat_timeout=timedelta(seconds=60),

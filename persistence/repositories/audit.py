@@ -1,15 +1,18 @@
 """The append-only audit trail. Writes are keyed by ``event_key`` so a retried activity or
-request records an event once; the table itself refuses UPDATE and DELETE."""
+request records an event once; the table itself refuses UPDATE and DELETE. ``decision``
+holds what was decided (see ``domain.audit``), so the trail answers who decided what
+without Temporal's history."""
 
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.models import AuditEvent
+from persistence.repositories.appraisal_lists import AuditFilter
 
 
 class AuditRecord(BaseModel):
@@ -25,6 +28,7 @@ class AuditRecord(BaseModel):
     request_id: str | None = None
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
 
 
 async def append_event(session: AsyncSession, record: AuditRecord) -> bool:
@@ -48,3 +52,31 @@ async def events_for_subject(
         .limit(limit)
     )
     return list((await session.scalars(query)).all())
+
+
+async def search_events(
+    session: AsyncSession,
+    filters: AuditFilter,
+    *,
+    actions: list[str] | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[int, list[AuditEvent]]:
+    """Events matching every filter given, newest first, with the total; ``actions``
+    (a kind's actions, see ``domain.audit.actions_of``) matches any of them."""
+    clauses = [
+        getattr(AuditEvent, name) == value
+        for name, value in filters.__dict__.items()
+        if value is not None
+    ]
+    if actions is not None:
+        clauses.append(AuditEvent.action.in_(actions))
+    total = await session.scalar(select(func.count()).select_from(AuditEvent).where(*clauses))
+    rows = await session.scalars(
+        select(AuditEvent)
+        .where(*clauses)
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return int(total or 0), list(rows.all())
