@@ -341,6 +341,11 @@ async def capture() -> None:
         await record_period_workflows(env)
         await record_cycle_completed(env)
         await record_appraisal(env, "appraisal_full_year_to_wawancara", full_year_to_wawancara)
+        # recorded sealed (the environment's converter has the test keys), so replay is
+        # shown to open payloads; the histories above predate encryption and are plain
+        await record_appraisal(
+            env, "appraisal_sealed_full_year_to_wawancara", full_year_to_wawancara
+        )
         await record_appraisal(env, "appraisal_late_skp_escalated", late_skp_escalated_and_extended)
         await record_appraisal(env, "appraisal_mutasi", mutasi_with_pending_approval)
         await record_appraisal(env, "appraisal_full_year_completed", happy_year_completed)
