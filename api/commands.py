@@ -8,6 +8,7 @@ domain. Refusals map to 403/409/422 and leave the workflow untouched.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -60,10 +61,17 @@ async def period_schedule(session: Any, period_id: str) -> PeriodSchedule | None
 def view_of(
     row: Appraisal, schedule: PeriodSchedule | None, state: AppraisalState | None = None
 ) -> AppraisalView:
-    """The appraisal as the API shows it, with the steps still owed under ``schedule``."""
-    state = state or AppraisalState.model_validate(row.state)
+    """The appraisal as the API shows it, with the steps still owed under ``schedule``.
+
+    ``state``, when given, is what an update just returned: newer than ``row``, which was
+    read before the change, so the answer carries the time of the change (now, as the
+    workflow's projection will record it), not the row's old ``updated_at``."""
+    if state is None or state.version == row.version:
+        state, updated_at = state or AppraisalState.model_validate(row.state), row.updated_at
+    else:
+        updated_at = datetime.now(UTC)
     pending = () if schedule is None else tuple(pending_steps(state, schedule))
-    return AppraisalView(**state.model_dump(), updated_at=row.updated_at, pending=pending)
+    return AppraisalView(**state.model_dump(), updated_at=updated_at, pending=pending)
 
 
 @dataclass

@@ -9,7 +9,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from temporalio.service import RPCError
+
+from api.messages import english
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -86,20 +89,47 @@ def _english(request: Request) -> bool:
 
 
 class Problem(Exception):
-    """Raise from a route to answer with a problem document."""
+    """Raise from a route to answer with a problem document. ``detail`` is Indonesian;
+    its English form is ``detail_en`` when given, else looked up in ``api.messages``."""
 
-    def __init__(self, kind: str, detail: str, **extensions: Any) -> None:
+    def __init__(
+        self, kind: str, detail: str, *, detail_en: str | None = None, **extensions: Any
+    ) -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
+        self.detail_en = detail_en
         self.extensions = extensions
 
 
-def problem_response(request: Request, kind: str, detail: str, **extensions: Any) -> JSONResponse:
+_VALUE_ERROR = "Value error, "  # how pydantic prefixes a validator's ValueError
+
+
+def _english_error(error: dict[str, Any]) -> dict[str, Any]:
+    message = str(error.get("message", ""))
+    prefix = _VALUE_ERROR if message.startswith(_VALUE_ERROR) else ""
+    return {**error, "message": prefix + english(message.removeprefix(prefix))}
+
+
+def problem_response(
+    request: Request,
+    kind: str,
+    detail: str,
+    *,
+    detail_en: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
     status, title_id, title_en = PROBLEM_KINDS[kind]
+    if _english(request):
+        title, detail = title_en, detail_en or english(detail)
+        if isinstance(extensions.get("errors"), list):
+            extensions["errors"] = [_english_error(error) for error in extensions["errors"]]
+    else:
+        title = title_id
     body = {
         "type": problem_type_uri(kind),
-        "title": title_en if _english(request) else title_id,
+        "title": title,
         "status": status,
         "detail": detail,
         "instance": request.url.path,
@@ -108,10 +138,23 @@ def problem_response(request: Request, kind: str, detail: str, **extensions: Any
     request_id = getattr(request.state, "request_id", None)
     if request_id:
         body["request_id"] = request_id
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     if status == 429:
-        headers = {"Retry-After": "60"}
+        headers.setdefault("Retry-After", "60")
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (RFC 9110 asks for them in ``Allow``
+    on a 405; Starlette's own header names only the first route that matched)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 # SQLSTATE classes of an unreachable database: 08 connection exception, 57P operator
@@ -142,7 +185,9 @@ _STATUS_KINDS = {
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(request, exc.kind, exc.detail, **exc.extensions)
+        return problem_response(
+            request, exc.kind, exc.detail, detail_en=exc.detail_en, **exc.extensions
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -160,7 +205,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = _STATUS_KINDS.get(exc.status_code, "validation-error")
-        return problem_response(request, kind, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            allowed = allowed_methods(request) or headers.get("Allow", "").split(", ")
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"Metode {request.method} tidak diizinkan di sini; gunakan {headers['Allow']}"
+        elif exc.status_code == 404:
+            detail = "Alamat tidak ditemukan"
+        else:
+            detail = str(exc.detail)
+        return problem_response(request, kind, detail, headers=headers)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)

@@ -129,10 +129,27 @@ class FinaliseUnit(UnitCommand):
         self, state: UnitState, actor: Actor, ratings: list[Predikat | None], now: datetime
     ) -> UnitState:
         self.check(state, actor)
-        violations = violations_of(state, ratings)
-        if violations and not _covered(violations, state.override):
-            raise DistributionViolatedError(violations)
+        require_finalisable(state, ratings)
         return state.changed(finalised_at=now, finalised_by=actor.subject)
+
+
+def require_finalisable(state: UnitState, ratings: list[Predikat | None]) -> None:
+    """Whether the unit may be finalised with these ratings, whoever asks: still open,
+    its predicate set, every member rated, and the distribution within the rule or
+    covered by the override. Raises the first reason it may not (the finalise command's
+    refusal); :func:`can_finalise` asks the same question for the distribution report."""
+    _require_open(state)
+    violations = violations_of(state, ratings)
+    if violations and not _covered(violations, state.override):
+        raise DistributionViolatedError(violations)
+
+
+def can_finalise(state: UnitState, ratings: list[Predikat | None]) -> bool:
+    try:
+        require_finalisable(state, ratings)
+    except DomainError:
+        return False
+    return True
 
 
 def _covered(violations: list[Violation], override: Override | None) -> bool:

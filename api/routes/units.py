@@ -22,7 +22,14 @@ from domain.appraisal import Actor
 from domain.distribusi import check_distribution
 from domain.predikat import Predikat
 from domain.roles import Role
-from domain.unit import FinaliseUnit, RecordOverride, SetUnitPredikat, UnitCommand, UnitState
+from domain.unit import (
+    FinaliseUnit,
+    RecordOverride,
+    SetUnitPredikat,
+    UnitCommand,
+    UnitState,
+    can_finalise,
+)
 from persistence.repositories import units
 from workflows.contracts import Envelope, UnitInput
 from workflows.ids import unit_workflow_id
@@ -156,7 +163,8 @@ async def distribution(
     state = await units.get_unit_state(session, period_id, unit_code) or _fresh(
         period_id, unit_code, agency
     )
-    rated = [m.predikat for m in members if m.predikat is not None]
+    ratings = [m.predikat for m in members]
+    rated = [p for p in ratings if p is not None]
     unrated = len(members) - len(rated)
     violations = check_distribution(state.unit_predikat, rated) if state.unit_predikat else []
     counts = {predikat: sum(1 for p in rated if p is predikat) for predikat in Predikat}
@@ -171,10 +179,5 @@ async def distribution(
         violations=violations,
         override=state.override,
         finalised_at=state.finalised_at,
-        can_finalise=(
-            state.finalised_at is None
-            and state.unit_predikat is not None
-            and unrated == 0
-            and (not violations or state.override is not None)
-        ),
+        can_finalise=can_finalise(state, ratings),
     )

@@ -19,7 +19,7 @@ from tests.api.journey import (
     start_period,
     unit_url,
 )
-from tests.orgs import HR, OUTSIDER, STAFF, TIM
+from tests.orgs import HR, OUTSIDER, PEER, STAFF, TIM
 
 EVERYONE_BAIK = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS}
 AT_MOST_70_BAIK = "paling banyak 70% baik"
@@ -212,3 +212,30 @@ async def test_unrated_members_and_the_wrong_people_cannot_finalise(
     )
     assert_problem(by_hr, 403, "forbidden")
     assert (await distribution())["override"] is None
+
+
+async def test_an_override_no_longer_counts_once_the_distribution_drifts_past_it(
+    client: httpx.AsyncClient, auth: TokenFor, period_id: str
+) -> None:
+    """The report's can_finalise and the finalise command ask the same domain function:
+    an override covers the distribution it was recorded against, not a worse one."""
+    await start_period(client, auth, period_id)
+    ratings = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS} | {PEER: ("di_bawah", "sesuai")}
+    unit = await rate_unit(client, auth, period_id, ratings)  # 4 baik of 5, one below
+    url = unit_url(period_id)
+    hr, tim = auth(HR, "hr_admin"), auth(TIM, "tim_penilai")
+    assert (await client.put(f"{url}/predikat", json={"predikat": "baik"}, headers=hr)).is_success
+    override = await client.post(
+        f"{url}/override", json={"reason": "Empat pegawai melampaui target unit"}, headers=tim
+    )
+    assert override.status_code == 200, override.text
+    assert (await client.get(f"{url}/distribution", headers=tim)).json()["can_finalise"] is True
+
+    await unit[PEER].rate("sesuai", "sesuai")  # revised before delivery: now 5 baik of 5
+
+    drifted = (await client.get(f"{url}/distribution", headers=tim)).json()
+    assert drifted["override"] is not None
+    assert {v["rule"] for v in drifted["violations"]} == {AT_MOST_70_BAIK, AT_LEAST_ONE_BELOW}
+    assert drifted["can_finalise"] is False
+    refused = await client.post(f"{url}/finalise", headers=tim)
+    assert_problem(refused, 409, "distribution-violated")

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.appraisal import Actor
 from domain.distribusi import UnitPredikat, check_distribution
@@ -18,6 +20,7 @@ from domain.unit import (
     RecordOverride,
     SetUnitPredikat,
     UnitState,
+    can_finalise,
 )
 from tests.domain.builders import (
     AGENCY,
@@ -226,3 +229,40 @@ def test_the_checks_refuse_before_the_ratings_are_even_loaded() -> None:
 
 def test_a_violation_error_is_a_domain_error() -> None:
     assert issubclass(DistributionViolatedError, DomainError)
+
+
+# --- can_finalise: the one answer the distribution report and the command share ---------
+
+
+def test_a_distribution_that_drifted_past_its_override_cannot_be_finalised() -> None:
+    drifted = [BK] * 9 + [SB]  # one more baik than when the override was recorded
+    state = overridden()
+
+    assert can_finalise(state, list(FAILING)) is True
+    assert can_finalise(state, drifted) is False
+    refused(
+        DistributionViolatedError, state, lambda: FinaliseUnit().apply(state, BKPSDM, drifted, NOW)
+    )
+
+
+RATINGS = st.lists(st.sampled_from([*Predikat, None]), max_size=12)
+STATES = st.sampled_from(["fresh", "with_predikat", "overridden", "finalised"])
+
+
+@given(STATES, RATINGS)
+def test_can_finalise_says_exactly_what_the_finalise_command_does(
+    which: str, ratings: list[Predikat | None]
+) -> None:
+    state = {
+        "fresh": fresh,
+        "with_predikat": with_predikat,
+        "overridden": overridden,
+        "finalised": finalised,
+    }[which]()
+    try:
+        FinaliseUnit().apply(state, BKPSDM, ratings, NOW)
+    except DomainError:
+        accepted = False
+    else:
+        accepted = True
+    assert can_finalise(state, ratings) is accepted
