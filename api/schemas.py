@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from domain.appraisal import AppraisalState
+from domain.audit import AuditKind, kind_of
 from domain.checkin import Evidence, Rating, Realisation
 from domain.distribusi import UnitPredikat, Violation
 from domain.notices import PendingStep
@@ -228,6 +229,18 @@ class AuditEntry(BaseModel):
     request_id: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    decision: dict[str, Any] | None = Field(
+        default=None,
+        description="What was decided: ratings and predikat, keberatan outcome, override "
+        "reason and violations, SKP note, new due time, old and new supervisor... (none for "
+        "events recorded before decisions were kept).",
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def kind(self) -> AuditKind | None:
+        """The kind of action (what ``GET /audit?kind=`` filters by)."""
+        return kind_of(self.action)
 
 
 class AuditPage(BaseModel):

@@ -30,6 +30,7 @@ from api.schemas import (
     UnitDistributionStatus,
 )
 from domain.appraisal import Actor, AppraisalState
+from domain.audit import AuditKind, actions_of
 from domain.deadlines import pending_steps
 from domain.distribusi import check_distribution
 from domain.notices import STEP_TITLES, PendingStep
@@ -336,10 +337,21 @@ async def audit_trail(
     actor_id: Annotated[str | None, Query(alias="actor", pattern=PRINTABLE, max_length=100)] = None,
     period_id: Annotated[str | None, Query(pattern=PERIOD_ID)] = None,
     action: Annotated[str | None, Query(pattern=r"^[a-z_.]{1,60}$")] = None,
+    kind: Annotated[
+        list[AuditKind] | None,
+        Query(
+            description="Only events of these kinds of action (repeat for several), e.g. "
+            "`rating` and `keberatan_decision` for who set a predikat. Kinds: "
+            + ", ".join(f"`{k.value}`" for k in AuditKind)
+            + ".",
+            max_length=len(AuditKind),
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditPage:
-    """The append-only audit trail, newest first (HR and the auditor)."""
+    """The append-only audit trail, newest first (HR and the auditor). Each event says
+    who did what to whom and when, and in ``decision`` what was decided."""
     require_role(actor, Role.HR_ADMIN, Role.AUDITOR)
     filters = AuditFilter(
         subject_type=subject_type,
@@ -348,6 +360,8 @@ async def audit_trail(
         period_id=period_id,
         action=action,
     )
-    total, events = await appraisal_lists.list_audit(session, filters, limit=limit, offset=offset)
+    total, events = await audit.search_events(
+        session, filters, actions=actions_of(kind) if kind else None, limit=limit, offset=offset
+    )
     items = [AuditEntry.model_validate(event, from_attributes=True) for event in events]
     return AuditPage(total=total, limit=limit, offset=offset, items=items)
