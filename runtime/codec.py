@@ -113,9 +113,10 @@ class EncryptionCodec(PayloadCodec):
         return sealed
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        return [self._open(payload) for payload in payloads]
+        return [self.open(payload) for payload in payloads]
 
-    def _open(self, payload: Payload) -> Payload:
+    def open(self, payload: Payload) -> Payload:
+        """One payload opened (or passed through when not sealed); no I/O, so sync."""
         if payload.metadata.get("encoding") != ENCODING:
             return payload  # written before encryption, or not a payload of ours
         key_id = payload.metadata.get(KEY_ID_METADATA, b"").decode(errors="replace")

@@ -4,7 +4,6 @@ checks that the committed histories really contain the situations a year-long cy
 meets, by looking inside them rather than trusting file names: a completed year, an
 escalation, a keberatan, a mutasi, continue-as-new (both ends) and a completed period."""
 
-import base64
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,10 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload
 
+from runtime.codec import EncryptionCodec
+from tests import keys
 from tests.drills.scale import report
 
 HISTORIES = Path(__file__).resolve().parents[1] / "replay" / "histories"
+CODEC = EncryptionCodec(keys.KEYS.payload)
 
 
 @dataclass
@@ -30,8 +34,12 @@ class Summary:
 
 
 def _payload(attributes: dict[str, Any]) -> Any:
+    """The first input, opened with the test keys when the history was recorded sealed."""
     payloads = attributes.get("input", {}).get("payloads", [])
-    return json.loads(base64.b64decode(payloads[0]["data"])) if payloads else None
+    if not payloads:
+        return None
+    payload = CODEC.open(json_format.ParseDict(payloads[0], Payload()))
+    return json.loads(payload.data)
 
 
 def summarise(path: Path) -> Summary:
