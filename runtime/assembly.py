@@ -1,6 +1,9 @@
 """Wiring shared by every entry point: clients, the API context, the worker, uvicorn."""
 
+import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
@@ -66,8 +69,15 @@ async def connect_temporal(settings: Settings) -> Client:
 
 
 async def run_worker(
-    settings: Settings, client: Client, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    client: Client,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event | None = None,
 ) -> None:
+    """Run until the worker fails or, when ``stop`` is given, until it is set: then shut
+    down gracefully while the Temporal server is still up (polling ends, workflow tasks
+    complete, running activities are cancelled; they are idempotent and retried by the
+    next worker)."""
     await ensure_search_attributes(client)
     worker = build_worker(
         client,
@@ -76,7 +86,33 @@ async def run_worker(
         fanout_concurrency=settings.fanout_concurrency,
         workflow_cache=settings.workflow_cache,
     )
-    await worker.run()
+    if stop is None:
+        await worker.run()
+        return
+    running = asyncio.create_task(worker.run())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if running.done():
+        running.result()  # a fatal worker error
+        return
+    try:
+        await asyncio.wait_for(worker.shutdown(), WORKER_SHUTDOWN_PATIENCE)
+    except TimeoutError:
+        running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+
+
+WORKER_SHUTDOWN_PATIENCE = 8.0  # seconds; kinerja dev must be gone within 15
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its own signal handlers: the caller decides when to stop."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def _with_codec_origin(app: FastAPI, settings: Settings) -> FastAPI:
@@ -88,12 +124,34 @@ def _with_codec_origin(app: FastAPI, settings: Settings) -> FastAPI:
     return app
 
 
-async def serve_api(settings: Settings, context: ApiContext) -> None:
+async def serve_api(
+    settings: Settings, context: ApiContext, stop: asyncio.Event | None = None
+) -> None:
+    """Serve until SIGINT/SIGTERM (uvicorn's handlers) or, when ``stop`` is given,
+    until it is set; then finish open requests and return."""
     config = uvicorn.Config(
         _with_codec_origin(create_app(context), settings),
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,  # our handlers, which mask NIPs in access logs
         access_log=True,
+        timeout_graceful_shutdown=5,
     )
-    await uvicorn.Server(config).serve()
+    if stop is None:
+        await uvicorn.Server(config).serve()
+        return
+    server = _QuietServer(config)
+
+    async def stop_when_asked() -> None:
+        await stop.wait()
+        server.should_exit = True
+
+    stopper = asyncio.create_task(stop_when_asked())
+    try:
+        await server.serve()
+    except SystemExit as failure:  # uvicorn's answer to a port it cannot bind
+        raise RuntimeError(
+            f"API tidak bisa berjalan di {settings.api_host}:{settings.api_port}"
+        ) from failure
+    finally:
+        stopper.cancel()
