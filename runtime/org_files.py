@@ -41,11 +41,14 @@ if TYPE_CHECKING:
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 10 * MIB
 # An openpyxl-written roster of 20,000 employees is 17 MiB of sheet XML (inline strings,
-# the largest form); the row cap's 200,000 fit with room to spare.
+# the largest form); the row cap's 100,000 fit with room to spare.
 MAX_UNCOMPRESSED_BYTES = 256 * MIB
-MAX_DATA_ROWS = 200_000
+# The largest provincial government has well under 100,000 ASN; a bigger file is split.
+MAX_DATA_ROWS = 100_000
 # 20 columns per row at the row cap: the roster has 14, HR files add a few of their own.
-MAX_CELLS = 4_000_000
+# What a file at this cap costs (openpyxl reads a cell in tens of microseconds) is measured
+# by ``python -m bench.import_bomb --at-caps``.
+MAX_CELLS = 2_000_000
 # A workbook is ten or so parts; thousands are an archive built to be slow to list.
 MAX_ZIP_MEMBERS = 2_000
 # Excel's own last row: openpyxl fills every gap up to a row number the file claims.
@@ -59,28 +62,33 @@ _CARRY = 48  # longer than any start tag counted below; kept across chunk bounda
 
 @dataclass(frozen=True)
 class _StartTags:
-    """Counts the start tags of one element (``<c ...>``, ``<c/>``): by a plain regex, and
-    the prefixed form some SDKs write (``<x:c``) by a slower one, only in buffers that
-    contain ``:c`` at all. Exact names, so ``<col>`` or ``<cellXfs>`` are not cells."""
+    """Counts the start tags of one element (``<c ...>``, ``<c/>``), and the prefixed form
+    some SDKs write (``<x:c``) by a slower regex, only in buffers that contain ``:c`` at
+    all. ``exact`` tells ``<c>`` from ``<col>`` or ``<cellXfs>`` by a regex; otherwise
+    ``bytes.count`` of ``<si`` (three times faster; nothing else in a shared-string table
+    starts so, and counting too many only refuses sooner)."""
 
-    plain: re.Pattern[bytes]
+    start: bytes
+    exact: re.Pattern[bytes] | None
     marker: bytes
     prefixed: re.Pattern[bytes]
 
     @classmethod
-    def of(cls, tag: bytes) -> "_StartTags":
-        prefixed = rb"<[A-Za-z_][\w.-]{0,40}:" + tag + rb"[\s/>]"
-        return cls(re.compile(b"<" + tag + rb"[\s/>]"), b":" + tag, re.compile(prefixed))
+    def of(cls, tag: bytes, *, exact: bool) -> "_StartTags":
+        pattern = re.compile(b"<" + tag + rb"[\s/>]") if exact else None
+        prefixed = re.compile(rb"<[A-Za-z_][\w.-]{0,40}:" + tag + rb"[\s/>]")
+        return cls(b"<" + tag, pattern, b":" + tag, prefixed)
 
     def count(self, buffer: bytes) -> int:
-        found = len(self.plain.findall(buffer))
+        exact = self.exact
+        found = buffer.count(self.start) if exact is None else len(exact.findall(buffer))
         if self.marker in buffer:
             found += len(self.prefixed.findall(buffer))
         return found
 
 
-_SHARED_STRING = _StartTags.of(b"si")
-_CELL = _StartTags.of(b"c")
+_SHARED_STRING = _StartTags.of(b"si", exact=False)
+_CELL = _StartTags.of(b"c", exact=True)
 _CORRUPT = "berkas XLSX rusak atau bukan berkas Excel"
 
 

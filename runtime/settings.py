@@ -80,7 +80,7 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest XLSX roster once inflated (all zip members together).",
     )
-    roster_max_rows: int = Field(default=200_000, ge=1, description="Data rows per roster.")
+    roster_max_rows: int = Field(default=100_000, ge=1, description="Data rows per roster.")
     roster_max_cells: int = Field(
-        default=4_000_000, ge=1, description="Cells (and XLSX shared strings) per roster."
+        default=2_000_000, ge=1, description="Cells (and XLSX shared strings) per roster."
     )

@@ -390,10 +390,10 @@ def test_decompression_bomb_is_refused_from_the_zip_directory(tmp_path: Path) ->
 
 def test_bomb_whose_zip_directory_lies_is_refused_while_inflating(tmp_path: Path) -> None:
     # The directory claims 100 MiB, under the cap; the shared strings are counted as they
-    # inflate and the import stops at the cap (4 million), long before 30 million.
+    # inflate and the import stops at the cap (2 million), long before 30 million.
     path = write_bomb(tmp_path / "bomb.xlsx", declare=100 * org_files.MIB)
     with pytest.raises(
-        RosterFileError, match=r"tabel teks berkas XLSX berisi lebih dari 4\.000\.000"
+        RosterFileError, match=r"tabel teks berkas XLSX berisi lebih dari 2\.000\.000"
     ):
         read_roster_file(path)
 
