@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
 from api.deps import ApiContext
-from api.guards import BodyCap, WriteLimiter
+from api.guards import BodyCap, SecurityHeaders
 from api.problems import (
     COMMON_RESPONSES,
     CONFLICT_RESPONSE,
@@ -17,6 +17,7 @@ from api.problems import (
     install_problem_handlers,
     problem_type_uri,
 )
+from api.rate_limits import build_limiters
 from api.routes import administration, appraisals, codec, dev, lists, periods, units, year_end
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -35,9 +36,16 @@ def create_app(context: ApiContext) -> FastAPI:
     # FastAPIOffline serves Swagger UI and ReDoc from packaged assets: no CDN.
     app = FastAPIOffline(title="Kinerja API", version="0.1.0", description=DESCRIPTION)
     app.state.context = context
-    app.state.write_limiter = WriteLimiter(context.write_rate)
+    app.state.limiters = build_limiters(
+        writes=context.write_rate,
+        reads=context.read_rate,
+        exports=context.export_rate,
+        failed_auth=context.failed_auth_rate,
+        dev_tokens=context.dev_token_rate,
+    )
     install_problem_handlers(app)
     app.add_middleware(BodyCap)
+    app.add_middleware(SecurityHeaders)
 
     @app.middleware("http")
     async def assign_request_id(

@@ -11,8 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from api.auth import DevTokenIssuer, TokenVerifier, bearer_token
+from api.identity import resolve_actor
+from api.problems import Problem
+from api.rate_limits import client_address, limit, limiters
 from domain.appraisal import Actor
 from domain.schedule import DEFAULT_MINIMUM_PACING
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+FAILED_AUTH_LIMITED = "Terlalu banyak percobaan masuk yang gagal dari alamat ini; coba lagi nanti"
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,11 @@ class ApiContext:
     task_queue: str
     dev_issuer: DevTokenIssuer | None = None
     write_rate: str = "120/minute"
+    read_rate: str = "600/minute"
+    export_rate: str = "10/minute"
+    failed_auth_rate: str = "60/minute"
+    dev_token_rate: str = "20/minute"  # noqa: S105 - a rate, not a secret
+    export_row_limit: int = 1000  # larger exports need HR or the auditor
     minimum_pacing: timedelta = DEFAULT_MINIMUM_PACING  # shortest escalation/reminder
 
 
@@ -50,11 +61,27 @@ async def release_connection(session: AsyncSession) -> None:
 _bearer = HTTPBearer(auto_error=False, description="OIDC access token (JWT)")
 
 
-def current_actor(
-    request: Request, _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+async def current_actor(
+    request: Request,
+    session: Annotated[AsyncSession, Depends(db_session)],
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """Declares the Bearer scheme in OpenAPI; the token itself is checked by the verifier."""
-    return context(request).verifier.verify(bearer_token(request))
+    """The verified caller with their roles from the roster. ``_credentials`` declares the
+    Bearer scheme in OpenAPI; the token itself is checked by the verifier."""
+    found = limiters(request)
+    address = client_address(request)
+    if found is not None and await found.failed_auth.exhausted(address):
+        raise Problem("too-many-requests", FAILED_AUTH_LIMITED)
+    try:
+        identity = context(request).verifier.verify(bearer_token(request))
+        actor = await resolve_actor(session, identity)
+    except Problem as refused:
+        if found is not None and refused.kind in ("unauthenticated", "forbidden"):
+            await found.failed_auth.allow(address)
+        raise
+    if found is not None and request.method in READ_METHODS:
+        await limit(found.reads, actor.subject)
+    return actor
 
 
 def request_id(request: Request) -> str | None:

@@ -1,43 +1,59 @@
-"""Protection against misuse: a per-caller rate limit on writes (limits' moving window;
-per process — put a shared limiter in front when running several API replicas) and a cap
-on request bodies."""
+"""Protection against misuse: the write limit per caller (the limiters themselves are in
+``api.rate_limits``), a cap on request bodies, and the headers every answer carries."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
-from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import current_actor
-from api.problems import Problem, problem_response
+from api.problems import problem_response
+from api.rate_limits import limit, limiters
 from domain.appraisal import Actor
 
 MAX_BODY_BYTES = 1024 * 1024
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class WriteLimiter:
-    """At most ``rate`` writes per caller (token subject)."""
-
-    def __init__(self, rate: str) -> None:
-        self._item: RateLimitItem = parse(rate)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
-
-    async def allow(self, subject: str) -> bool:
-        return await self._limiter.hit(self._item, subject)
-
-
 async def writing_actor(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
     """The authenticated caller of a write, counted against their rate limit."""
-    limiter: WriteLimiter | None = getattr(request.app.state, "write_limiter", None)
-    if limiter is not None and not await limiter.allow(actor.subject):
-        raise Problem("too-many-requests", "Terlalu banyak perubahan; coba lagi sebentar lagi")
+    found = limiters(request)
+    await limit(
+        found.writes if found else None,
+        actor.subject,
+        "Terlalu banyak perubahan; coba lagi sebentar lagi",
+    )
     return actor
 
 
 WritingActor = Annotated[Actor, Depends(writing_actor)]
+
+
+class SecurityHeaders:
+    """ASGI middleware: answers hold personal data, so no cache keeps them
+    (``Cache-Control: no-store``), browsers never sniff a type, and no ``Server`` banner
+    tells a scanner what runs here. Static documentation assets may be cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Cache-Control"] = "no-store"
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                if "server" in headers:
+                    del headers["server"]
+            await send(message)
+
+        await self._app(scope, receive, send_with_headers)
 
 
 class BodyCap:

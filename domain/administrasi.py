@@ -19,6 +19,7 @@ from domain.deadlines import advance, effective_due, is_deadline_key
 from domain.errors import InvalidInputError, WrongStateError
 from domain.nip import NipError, parse_nip
 from domain.roles import Role
+from domain.segregation import require_independent, require_not_self_appointed
 from domain.stages import Stage
 
 
@@ -34,6 +35,7 @@ class ExtendDeadline(Command):
     reason: Reason
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(actor.has(Role.HR_ADMIN), "Hanya BKPSDM yang dapat memperpanjang batas waktu")
         if state.stage is Stage.SELESAI:
             raise WrongStateError("Penilaian sudah selesai")
@@ -59,6 +61,8 @@ class ChangeSupervisor(Command):
     reason: Reason
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
+        require_not_self_appointed(actor, self.new_supervisor_nip)
         require(actor.has(Role.HR_ADMIN), "Hanya BKPSDM yang dapat mencatat mutasi")
         if state.stage is Stage.SELESAI:
             raise WrongStateError("Penilaian sudah selesai")

@@ -35,9 +35,18 @@ class Actor(BaseModel):
     subject: str = Field(description="Stable identity from the token (the NIP for ASN).")
     nip: str | None = None
     roles: frozenset[Role] = frozenset()
+    superiors: tuple[str, ...] = Field(
+        default=(),
+        description="NIPs above the actor in the organisation tree when the command was "
+        "sent, nearest first: what segregation of duties checks against.",
+    )
 
     def has(self, role: Role) -> bool:
         return role in self.roles
+
+    def is_below(self, nip: str) -> bool:
+        """True when ``nip`` is one of the actor's own superiors."""
+        return nip in self.superiors
 
 
 class SupervisorChange(BaseModel):

@@ -27,6 +27,7 @@ from domain.checkin import (
 from domain.deadlines import advance
 from domain.errors import InvalidInputError, WrongStateError
 from domain.schedule import expected_share
+from domain.segregation import require_independent
 from domain.stages import Stage
 
 
@@ -96,6 +97,7 @@ class GiveFeedback(Command):
     rating: Rating | None = Field(default=None, description="Optional periodic rating.")
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(
             state.is_pejabat_penilai(actor),
             "Hanya pejabat penilai pegawai ini yang memberi umpan balik",

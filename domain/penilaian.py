@@ -28,6 +28,7 @@ from domain.predikat import (
     suggest_results_rating,
 )
 from domain.roles import Role
+from domain.segregation import require_independent
 from domain.stages import Stage
 
 IMPROVEMENT_PERIOD = timedelta(days=183)  # six months to improve (PP 30/2019)
@@ -57,6 +58,7 @@ class RateAppraisal(Command):
     notes: Note | None = None
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(
             (state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI))
             and not state.is_employee(actor),
@@ -204,6 +206,7 @@ class DecideKeberatan(Command):
     perilaku: Rating | None = None
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(state.is_atasan_penilai(actor), "Keberatan diputus oleh atasan pejabat penilai")
         keberatan = _open_keberatan(state)
         result = state.result

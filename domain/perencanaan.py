@@ -11,6 +11,7 @@ from domain.checkin import CheckIn
 from domain.deadlines import advance, effective_due
 from domain.errors import WrongStateError
 from domain.roles import Role
+from domain.segregation import require_independent
 from domain.skp import Skp, SkpContent, SkpEvent, SkpEventKind, SkpStatus
 from domain.stages import Stage
 
@@ -101,6 +102,7 @@ class ApproveSkp(Command):
     note: str | None = Field(default=None, max_length=2000)
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         _require_submitted(state, actor)
         skp = state.skp.model_copy(
             update={
@@ -126,6 +128,7 @@ class ReturnSkp(Command):
     note: Note
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         _require_submitted(state, actor)
         skp = state.skp.model_copy(
             update={

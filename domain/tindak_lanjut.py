@@ -20,6 +20,7 @@ from domain.deadlines import advance
 from domain.errors import InvalidInputError, WrongStateError
 from domain.evaluation import DevelopmentAction, DevelopmentKind
 from domain.roles import Role
+from domain.segregation import require_independent
 from domain.stages import Stage
 
 
@@ -49,6 +50,7 @@ class AssignDevelopment(Command):
     )
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(
             (state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI))
             and not state.is_employee(actor),
@@ -104,6 +106,7 @@ class ConfirmDevelopment(Command):
     number: int = Field(ge=1)
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(state.is_pejabat_penilai(actor), "Konfirmasi diberikan oleh pejabat penilai")
         _require_tindak_lanjut(state)
         action = _action(state, self.number)

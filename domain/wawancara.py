@@ -13,6 +13,7 @@ from domain.errors import InvalidInputError, WrongStateError
 from domain.evaluation import Dialogue, FollowUp
 from domain.nip import is_valid_nip
 from domain.roles import Role
+from domain.segregation import require_independent
 from domain.stages import Stage
 
 
@@ -37,6 +38,7 @@ class ScheduleDialogue(Command):
     participants: tuple[str, ...] = Field(default=(), max_length=20)
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(
             _may_hold(state, actor), "Dialog kinerja diatur oleh pejabat penilai atau tim penilai"
         )
@@ -64,6 +66,7 @@ class RecordDialogue(Command):
     follow_ups: tuple[FollowUp, ...] = Field(default=(), max_length=10)
 
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
+        require_independent(state, actor)
         require(
             _may_hold(state, actor), "Dialog kinerja dicatat oleh pejabat penilai atau tim penilai"
         )

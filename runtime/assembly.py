@@ -27,13 +27,16 @@ def build_api_context(
     """In dev mode the stack signs and verifies its own tokens; otherwise it trusts the
     configured OIDC provider's JWKS only."""
     issuer = None
+    policy = {
+        "issuer": settings.jwt_issuer,
+        "audience": settings.jwt_audience,
+        "identity_claim": settings.identity_claim,
+        "leeway_seconds": settings.jwt_leeway_seconds,
+        "roles_client": settings.roles_client,
+    }
     if settings.dev_mode:
         private_key = load_or_create_private_key(settings.data_dir)
-        verifier = TokenVerifier(
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            jwks=public_jwks(private_key),
-        )
+        verifier = TokenVerifier(**policy, jwks=public_jwks(private_key))
         issuer = DevTokenIssuer(
             private_key_pem=private_key,
             key_id=KEY_ID,
@@ -41,15 +44,9 @@ def build_api_context(
             audience=settings.jwt_audience,
         )
     elif settings.jwks_url:
-        verifier = TokenVerifier(
-            issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_url=settings.jwks_url
-        )
+        verifier = TokenVerifier(**policy, jwks_url=settings.jwks_url)
     elif settings.jwks_file:
-        verifier = TokenVerifier(
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            jwks=json.loads(Path(settings.jwks_file).read_text()),
-        )
+        verifier = TokenVerifier(**policy, jwks=json.loads(Path(settings.jwks_file).read_text()))
     else:
         raise SystemExit("Set KINERJA_JWKS_URL or KINERJA_JWKS_FILE (or KINERJA_DEV_MODE=1)")
     return ApiContext(
@@ -59,6 +56,11 @@ def build_api_context(
         task_queue=settings.task_queue,
         dev_issuer=issuer,
         write_rate=settings.write_rate,
+        read_rate=settings.read_rate,
+        export_rate=settings.export_rate,
+        failed_auth_rate=settings.failed_auth_rate,
+        dev_token_rate=settings.dev_token_rate,
+        export_row_limit=settings.export_row_limit,
         minimum_pacing=settings.minimum_pacing,
     )
 

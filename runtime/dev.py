@@ -20,7 +20,7 @@ from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth import DevTokenIssuer
-from api.routes.dev import roles_of
+from domain.roles import roster_roles
 from persistence.db import create_engine, create_sessionmaker
 from persistence.migrate import upgrade_to_head
 from persistence.repositories import organisation
@@ -78,11 +78,14 @@ async def _demo_personas(
         (
             label,
             person.nip,
-            roles_of(
-                is_hr_admin=person.is_hr_admin,
-                is_tim_penilai=person.is_tim_penilai,
-                is_auditor=person.is_auditor,
-                is_supervisor=person.nip in supervisors,
+            sorted(
+                role.value
+                for role in roster_roles(
+                    is_hr_admin=person.is_hr_admin,
+                    is_tim_penilai=person.is_tim_penilai,
+                    is_auditor=person.is_auditor,
+                    is_supervisor=person.nip in supervisors,
+                )
             ),
         )
         for label, person in chosen

@@ -37,8 +37,30 @@ class Settings(BaseSettings):
     jwt_issuer: str = "kinerja-dev"
     jwt_audience: str = "kinerja"
 
+    identity_claim: str = Field(
+        default="sub",
+        description="The token claim that holds the employee's NIP (e.g. 'nip' for a "
+        "Keycloak mapper); roles always come from the roster.",
+    )
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    roles_client: str | None = Field(
+        default=None,
+        description="A Keycloak client whose roles (resource_access.<client>.roles) may "
+        "narrow the roster's grants; unset: token roles are ignored.",
+    )
     write_rate: str = Field(
         default="120/minute", description="Writes allowed per caller (limits notation)."
+    )
+    read_rate: str = Field(default="600/minute", description="Reads allowed per caller.")
+    export_rate: str = Field(default="10/minute", description="Exports allowed per caller.")
+    failed_auth_rate: str = Field(
+        default="60/minute", description="Failed authentications allowed per client address."
+    )
+    dev_token_rate: str = Field(
+        default="20/minute", description="Demo tokens issued per client address (dev mode)."
+    )
+    export_row_limit: int = Field(
+        default=1000, ge=1, description="Exports larger than this need HR or the auditor."
     )
     minimum_pacing: timedelta = Field(
         default=DEFAULT_MINIMUM_PACING,

@@ -10,14 +10,15 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 
-from api.access import require_role, scope_of
+from api.access import SEES_EVERYTHING, require_role, scope_of
 from api.commands import PeriodId
-from api.deps import CurrentActor, RequestId, Session
+from api.deps import CurrentActor, RequestId, Session, context
 from api.problems import Problem
+from api.rate_limits import limit, limiters
 from api.schemas import (
     AgencySummary,
     AppraisalListItem,
@@ -113,6 +114,7 @@ async def list_appraisals(
     },
 )
 async def export_appraisals(
+    request: Request,
     actor: CurrentActor,
     session: Session,
     request_id: RequestId,
@@ -121,7 +123,18 @@ async def export_appraisals(
 ) -> StreamingResponse:
     """Export the filtered list. Exports of personal data are logged in the audit trail
     (UU PDP 27/2022): who, when, which filters; never the rows themselves."""
+    found = limiters(request)
+    await limit(found.exports if found else None, actor.subject)
     scope = await scope_of(session, actor)
+    row_limit = context(request).export_row_limit
+    if not actor.roles & SEES_EVERYTHING and (
+        await appraisal_lists.count_appraisals(session, scope, filters) > row_limit
+    ):
+        raise Problem(
+            "forbidden",
+            f"Ekspor lebih dari {row_limit} baris hanya untuk BKPSDM atau auditor; "
+            "persempit filternya",
+        )
     await _log_export(session, actor, request_id, format, filters)
     rows = [row async for row in appraisal_lists.stream_appraisals(session, scope, filters)]
     values = [[getattr(row, column) for column in EXPORT_COLUMNS] for row in rows]

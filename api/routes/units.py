@@ -20,8 +20,10 @@ from api.schemas import DistributionReport, OverrideBody, UnitPredikatBody
 from api.temporal_errors import problem_from_rpc, problem_from_update_failure
 from domain.appraisal import Actor
 from domain.distribusi import check_distribution
+from domain.errors import NotPermittedError
 from domain.predikat import Predikat
 from domain.roles import Role
+from domain.segregation import require_independent_of_all
 from domain.unit import (
     FinaliseUnit,
     RecordOverride,
@@ -121,6 +123,12 @@ async def record_override(
 ) -> UnitState:
     """The tim penilai accepts the current distribution despite the rule, with a reason."""
     agency = await _unit_agency(session, actor, period_id, unit_code)
+    members = await units.unit_members(session, period_id, unit_code)
+    try:
+        # asked before the workflow: its handler sees the ratings, not who holds them
+        require_independent_of_all(actor, [member.nip for member in members])
+    except NotPermittedError as refused:
+        raise Problem("forbidden", str(refused)) from refused
     command = RecordOverride(reason=body.reason)
     state = _fresh(period_id, unit_code, agency)
     return await _send(

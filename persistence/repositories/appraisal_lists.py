@@ -221,3 +221,11 @@ async def list_audit(
         .offset(offset)
     )
     return int(total or 0), list(rows.all())
+
+
+async def count_appraisals(session: AsyncSession, scope: Scope, filters: AppraisalFilter) -> int:
+    """How many appraisals match, e.g. to refuse an over-large export before it starts."""
+    total = await session.scalar(
+        select(func.count()).select_from(Appraisal).where(scope.clause(), *filters.clauses())
+    )
+    return int(total or 0)

@@ -3,12 +3,14 @@
 from collections.abc import Sequence
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.organisation import EmployeeRecord, RosterMember
 from persistence.models import Agency, Employee, Unit
+
+MAX_CHAIN_DEPTH = 64  # the roster refuses cycles; this only bounds a corrupted tree
 
 _EMPLOYEE_FIELDS = (
     "name",
@@ -163,3 +165,48 @@ async def supervisor_of(session: AsyncSession, nip: str) -> str | None:
         select(Employee.supervisor_nip).where(Employee.nip == nip)
     )
     return supervisor
+
+
+class CallerRecord(BaseModel):
+    """What the roster says about one caller, read once per request."""
+
+    nip: str
+    agency_code: str
+    active: bool
+    is_hr_admin: bool
+    is_tim_penilai: bool
+    is_auditor: bool
+    is_supervisor: bool
+    superiors: tuple[str, ...]
+
+
+async def caller_record(session: AsyncSession, nip: str) -> CallerRecord | None:
+    """The employee ``nip`` with their flags, whether active staff report to them, and the
+    chain of supervisors above them (nearest first), in two indexed queries."""
+    employee = await session.get(Employee, nip)
+    if employee is None:
+        return None
+    chain = (
+        select(Employee.supervisor_nip.label("nip"), func.cast(1, Integer).label("depth"))
+        .where(Employee.nip == nip)
+        .cte("chain", recursive=True)
+    )
+    step = select(Employee.supervisor_nip, chain.c.depth + 1).join(
+        chain, Employee.nip == chain.c.nip
+    )
+    chain = chain.union_all(step.where(chain.c.depth < MAX_CHAIN_DEPTH))
+    superiors = (
+        await session.scalars(
+            select(chain.c.nip).where(chain.c.nip.is_not(None)).order_by(chain.c.depth)
+        )
+    ).all()
+    return CallerRecord(
+        nip=employee.nip,
+        agency_code=employee.agency_code,
+        active=employee.active,
+        is_hr_admin=employee.is_hr_admin,
+        is_tim_penilai=employee.is_tim_penilai,
+        is_auditor=employee.is_auditor,
+        is_supervisor=await has_subordinates(session, nip),
+        superiors=tuple(superiors),
+    )

@@ -23,6 +23,11 @@ from tests.orgs import SMALL_ORG
 ISSUER, AUDIENCE = "test-issuer", "kinerja"
 TokenFor = Callable[..., dict[str, str]]
 REHEARSAL_PACING = timedelta(seconds=1)  # tests run schedules seconds apart
+GENEROUS_LIMITS = {
+    "read_rate": "100000/minute",
+    "export_rate": "100000/minute",
+    "failed_auth_rate": "100000/minute",
+}
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +75,9 @@ async def client(
         sessionmaker=sessionmaker,
         verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
         task_queue=task_queue,
+        # the suite drives hundreds of refused and listed requests per test from one
+        # address; the limits themselves are tested with their defaults in test_limits.py
+        **GENEROUS_LIMITS,
         minimum_pacing=REHEARSAL_PACING,
     )
     app = create_app(context)

@@ -39,8 +39,10 @@ def period_body(period_id: str) -> dict[str, Any]:
     return period.model_dump(mode="json")
 
 
-async def start_period(client: httpx.AsyncClient, auth: TokenFor, period_id: str) -> dict:
-    """Start the period as HR and wait until every appraisal is persisted."""
+async def start_period(
+    client: httpx.AsyncClient, auth: TokenFor, period_id: str, headcount: int = len(SMALL_ORG)
+) -> dict:
+    """Start the period as HR and wait until all ``headcount`` appraisals are persisted."""
     hr = auth(HR, "hr_admin")
     response = await client.post("/periods", json=period_body(period_id), headers=hr)
     assert response.status_code == 201, response.text
@@ -50,7 +52,7 @@ async def start_period(client: httpx.AsyncClient, auth: TokenFor, period_id: str
 
     return await eventually(
         summary,
-        lambda body: body.get("total") == len(SMALL_ORG) and body.get("status") == "running",
+        lambda body: body.get("total") == headcount and body.get("status") == "running",
         what="every appraisal persisted",
     )
 

@@ -25,10 +25,12 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import DevTokenIssuer
+from persistence.repositories.organisation import upsert_roster
 from runtime.devkeys import KEY_ID
 from tests.api.conftest import AUDIENCE, ISSUER, TokenFor
 from tests.api.journey import (
@@ -43,7 +45,19 @@ from tests.api.journey import (
     unit_url,
 )
 from tests.factories import make_period
-from tests.orgs import HEAD, HR, OUTSIDER, PEER, STAFF, SUPERVISOR, TIM
+from tests.orgs import (
+    AUDITOR,
+    HEAD,
+    HR,
+    OTHER_TIM,
+    OUTSIDER,
+    PEER,
+    SMALL_ORG,
+    STAFF,
+    SUPERVISOR,
+    TIM,
+    WITH_OTHER_ROLES,
+)
 from workflows.ids import cycle_workflow_id, unit_workflow_id
 
 MIN_CELLS = 100
@@ -59,9 +73,9 @@ EMPLOYEE = frozenset({"the employee", SELF_WITH_ROLES})
 PENILAI = frozenset({"pejabat penilai (SUPERVISOR)"})
 PENILAI_OR_TIM = PENILAI | {"tim penilai (own agency)"}
 ONLY_HR = frozenset({"HR"})
-UNIT_MANAGERS = frozenset({"HR", "tim penilai (own agency)", SELF_WITH_ROLES})
+UNIT_MANAGERS = frozenset({"HR", "tim penilai (own agency)"})
 READERS = frozenset({"HR", "auditor"})
-PERIOD_READERS = READERS | {"tim penilai (own agency)", SELF_WITH_ROLES}
+PERIOD_READERS = READERS | {"tim penilai (own agency)"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,14 @@ class Caller:
 
 
 @pytest.fixture
-def callers(auth: TokenFor, token_issuer: DevTokenIssuer) -> dict[str, Caller]:
+async def callers(
+    auth: TokenFor,
+    token_issuer: DevTokenIssuer,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    seeded: None,
+) -> dict[str, Caller]:
+    async with sessionmaker.begin() as session:
+        await upsert_roster(session, [*SMALL_ORG, *WITH_OTHER_ROLES])
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forger = DevTokenIssuer(
         private_key_pem=other_key.private_bytes(
@@ -101,9 +122,6 @@ def callers(auth: TokenFor, token_issuer: DevTokenIssuer) -> dict[str, Caller]:
 
     expired = token_issuer.issue(subject=HR, nip=HR, roles=["hr_admin"], ttl_seconds=-300)
     forged = forger.issue(subject=HR, nip=HR, roles=["hr_admin"], ttl_seconds=600)
-    auditor = token_issuer.issue(
-        subject="inspektorat-01", nip=None, roles=["auditor"], ttl_seconds=600
-    )
     everyone = [
         Caller("unauthenticated", {}, authenticated=False),
         Caller("expired HR token", bearer(expired), authenticated=False),
@@ -120,8 +138,8 @@ def callers(auth: TokenFor, token_issuer: DevTokenIssuer) -> dict[str, Caller]:
             auth(OUTSIDER, "pejabat_penilai"),
             subject=OUTSIDER,
         ),
-        Caller("tim penilai of another agency", auth(OUTSIDER, "tim_penilai"), subject=OUTSIDER),
-        Caller("auditor", bearer(auditor), sees_staff=True, subject="inspektorat-01"),
+        Caller("tim penilai of another agency", auth(OTHER_TIM), subject=OTHER_TIM),
+        Caller("auditor", auth(AUDITOR), sees_staff=True, subject=AUDITOR),
         Caller("atasan (HEAD)", auth(HEAD, "pejabat_penilai"), sees_staff=True, subject=HEAD),
         Caller("HR", auth(HR, "hr_admin"), sees_staff=True, subject=HR),
         Caller("the employee", auth(STAFF), sees_staff=True, subject=STAFF),
@@ -316,7 +334,7 @@ async def test_nobody_acts_on_or_reads_someone_elses_objects(
     callers: dict[str, Caller],
     temporal_env: WorkflowEnvironment,
 ) -> None:
-    await start_period(client, auth, period_id)
+    await start_period(client, auth, period_id, len(SMALL_ORG) + len(WITH_OTHER_ROLES))
     now = datetime.now(UTC)
     matrix = Matrix(client)
     writes = actions(now)
@@ -603,7 +621,7 @@ async def read_cells(
 
     def dinkes_in_counts(response: httpx.Response) -> str | None:
         total = response.json()["total"]
-        return f"counts {total} appraisals, DISDIK has 1" if total != 1 else None
+        return f"counts {total} appraisals, DISDIK has 2" if total != 2 else None
 
     outsider = callers[outsider_tim]
     await matrix.scoped(

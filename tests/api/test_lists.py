@@ -9,6 +9,7 @@ audit trail are checked against real journeys on Temporal."""
 import csv
 import io
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,13 +19,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.auth import DevTokenIssuer
 from domain.appraisal import AppraisalState
 from domain.distribusi import UnitPredikat, check_distribution
 from domain.predikat import Predikat
 from domain.stages import Stage
 from domain.unit import UnitState
 from persistence.models import Agency, Appraisal, Employee, Period, Unit, UnitAssessment
+from persistence.repositories.organisation import upsert_roster
 from tests.api.conftest import TokenFor
 from tests.api.journey import (
     PROBLEM_JSON,
@@ -37,7 +38,7 @@ from tests.api.journey import (
     start_period,
 )
 from tests.factories import make_period, make_schedule
-from tests.orgs import HEAD, HR, OUTSIDER, PEER, STAFF, SUPERVISOR, TIM
+from tests.orgs import AUDITOR, HEAD, HR, OUTSIDER, PEER, STAFF, SUPERVISOR, TIM, WITH_OTHER_ROLES
 from tests.waiting import eventually
 
 BULK = "bulk-2030"
@@ -69,6 +70,22 @@ FORMULAS = {
     44: "-1+1",
     45: "@SUM(1+1)",
 }
+
+
+RosterAuditor = Callable[[], Awaitable[dict[str, str]]]
+
+
+@pytest.fixture
+def roster_auditor(sessionmaker: async_sessionmaker[AsyncSession], auth: TokenFor) -> RosterAuditor:
+    """Headers of the inspectorate's auditor, added to the roster when first asked for (after
+    any period has started, so no appraisal is opened for them): the roster grants the role."""
+
+    async def headers() -> dict[str, str]:
+        async with sessionmaker.begin() as session:
+            await upsert_roster(session, [r for r in WITH_OTHER_ROLES if r.nip == AUDITOR])
+        return auth(AUDITOR)
+
+    return headers
 
 
 def nip_of(i: int) -> str:
@@ -160,6 +177,10 @@ def appraisal_row(row: Row, period_id: str, updated_at: datetime) -> Appraisal:
 
 @pytest.fixture
 async def bulk(client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    await seed_bulk(sessionmaker)
+
+
+async def seed_bulk(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """1,050 appraisals in BULK; three of them also in EARLIER, a year before."""
     schedule = make_schedule(datetime(2030, 1, 1, tzinfo=UTC)).model_dump(mode="json")
     async with sessionmaker.begin() as session:
@@ -178,6 +199,7 @@ async def bulk(client: httpx.AsyncClient, sessionmaker: async_sessionmaker[Async
                 agency_code=row.agency,
                 unit_code=row.unit,
                 supervisor_nip=row.supervisor,
+                is_tim_penilai=row is AGB_TIM,  # the roster makes them tim penilai
             )
             for row in ROWS
         )
@@ -360,11 +382,12 @@ def visible_to(nip: str, agency: str | None = None) -> list[str]:
 
 
 async def test_each_caller_lists_only_what_they_may_see(
-    client: httpx.AsyncClient, auth: TokenFor, token_issuer: DevTokenIssuer, bulk: None
+    client: httpx.AsyncClient,
+    auth: TokenFor,
+    roster_auditor: RosterAuditor,
+    bulk: None,
 ) -> None:
-    auditor_token = token_issuer.issue(
-        subject="inspektorat-01", nip=None, roles=["auditor"], ttl_seconds=600
-    )
+    auditor_token = await roster_auditor()
     head = ROWS[0]
     cases = {
         "the head of AGA (the whole chain below)": (auth(head.nip), visible_to(head.nip)),
@@ -376,7 +399,7 @@ async def test_each_caller_lists_only_what_they_may_see(
         ),
         "an employee of another agency": (auth(OUTSIDER), []),
         "HR": (auth(HR, "hr_admin"), sorted(BY_NIP)),
-        "the auditor": ({"Authorization": f"Bearer {auditor_token}"}, sorted(BY_NIP)),
+        "the auditor": (auditor_token, sorted(BY_NIP)),
     }
     assert len(visible_to(head.nip)) == SPLIT
     assert len(visible_to(MANAGER.nip)) == 1 + sum(1 for r in ROWS if r.supervisor == MANAGER.nip)
@@ -470,7 +493,10 @@ async def test_xlsx_export_holds_exactly_the_filtered_rows_with_no_formulas(
 
 
 async def test_my_appraisals_are_mine_across_periods_newest_first(
-    client: httpx.AsyncClient, auth: TokenFor, token_issuer: DevTokenIssuer, bulk: None
+    client: httpx.AsyncClient,
+    auth: TokenFor,
+    roster_auditor: RosterAuditor,
+    bulk: None,
 ) -> None:
     response = await client.get("/me/appraisals", headers=auth(LEAF.nip))
 
@@ -487,10 +513,8 @@ async def test_my_appraisals_are_mine_across_periods_newest_first(
     assert boss.json()["total"] == 2
     hr = await client.get("/me/appraisals", headers=auth(HR, "hr_admin"))
     assert hr.json()["total"] == 0
-    no_nip = token_issuer.issue(
-        subject="inspektorat-01", nip=None, roles=["auditor"], ttl_seconds=60
-    )
-    auditor = await client.get("/me/appraisals", headers={"Authorization": f"Bearer {no_nip}"})
+    auditor_headers = await roster_auditor()
+    auditor = await client.get("/me/appraisals", headers=auditor_headers)
     assert (auditor.status_code, auditor.json()["total"]) == (200, 0)
     assert (await client.get("/me/appraisals")).status_code == 401
 
@@ -529,7 +553,10 @@ def expected_unit(unit: str) -> dict[str, Any]:
 
 
 async def test_the_period_summary_counts_per_agency_and_judges_each_unit(
-    client: httpx.AsyncClient, auth: TokenFor, token_issuer: DevTokenIssuer, bulk: None
+    client: httpx.AsyncClient,
+    auth: TokenFor,
+    roster_auditor: RosterAuditor,
+    bulk: None,
 ) -> None:
     url = f"/periods/{BULK}/summary"
 
@@ -556,10 +583,8 @@ async def test_the_period_summary_counts_per_agency_and_judges_each_unit(
     assert tim.json()["units"] == [expected_unit("AGB-U1")]
     assert tim.json()["total"] == SIZE - SPLIT
 
-    auditor_token = token_issuer.issue(
-        subject="inspektorat-01", nip=None, roles=["auditor"], ttl_seconds=60
-    )
-    auditor = await client.get(url, headers={"Authorization": f"Bearer {auditor_token}"})
+    auditor_token = await roster_auditor()
+    auditor = await client.get(url, headers=auditor_token)
     assert auditor.json() == summary
     for headers in (auth(MANAGER.nip, "pejabat_penilai"), auth(LEAF.nip)):
         refused = await client.get(url, headers=headers)
@@ -689,7 +714,10 @@ async def audit_page(
 
 
 async def test_every_api_write_and_every_escalation_is_in_the_audit_trail(
-    client: httpx.AsyncClient, auth: TokenFor, token_issuer: DevTokenIssuer, period_id: str
+    client: httpx.AsyncClient,
+    auth: TokenFor,
+    roster_auditor: RosterAuditor,
+    period_id: str,
 ) -> None:
     def traced(headers: dict[str, str], request_id: str) -> dict[str, str]:
         return {**headers, "X-Request-ID": request_id}
@@ -814,12 +842,8 @@ async def test_every_api_write_and_every_escalation_is_in_the_audit_trail(
     assert {e["action"] for e in system["items"]} >= {"deadline.pengingat", "deadline.eskalasi"}
 
     # only HR and the auditor read the trail
-    auditor = token_issuer.issue(
-        subject="inspektorat-01", nip=None, roles=["auditor"], ttl_seconds=60
-    )
-    seen = await client.get(
-        f"/audit?period_id={period_id}", headers={"Authorization": f"Bearer {auditor}"}
-    )
+    auditor = await roster_auditor()
+    seen = await client.get(f"/audit?period_id={period_id}", headers=auditor)
     assert seen.status_code == 200
     for headers in (
         staff,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from persistence.models import AuditEvent
+from persistence.repositories.organisation import upsert_roster
 from tests.api.conftest import TokenFor
 from tests.api.journey import (
     UNIT,
@@ -19,11 +20,21 @@ from tests.api.journey import (
     start_period,
     unit_url,
 )
-from tests.orgs import HR, OUTSIDER, PEER, STAFF, TIM
+from tests.orgs import CALIBRATOR, HR, INDEPENDENT_TIM, OUTSIDER, PEER, STAFF, TIM
 
 EVERYONE_BAIK = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS}
 AT_MOST_70_BAIK = "paling banyak 70% baik"
 AT_LEAST_ONE_BELOW = "sedikitnya 1 pegawai butuh_perbaikan atau kurang"
+
+
+async def independent_tim(
+    sessionmaker: async_sessionmaker[AsyncSession], auth: TokenFor
+) -> dict[str, str]:
+    """Headers of a DINKES tim penilai outside DINKES-UMUM and its chain, added to the roster
+    after the period started (so without an appraisal of their own in it)."""
+    async with sessionmaker.begin() as session:
+        await upsert_roster(session, [INDEPENDENT_TIM])
+    return auth(CALIBRATOR)
 
 
 async def test_a_broken_distribution_blocks_finalisation_until_the_tim_overrides(
@@ -36,7 +47,7 @@ async def test_a_broken_distribution_blocks_finalisation_until_the_tim_overrides
     unit = await rate_unit(client, auth, period_id, EVERYONE_BAIK)
     url = unit_url(period_id)
     hr = auth(HR, "hr_admin")
-    tim = auth(TIM, "tim_penilai")
+    tim = await independent_tim(sessionmaker, auth)
 
     set_predikat = await client.put(f"{url}/predikat", json={"predikat": "baik"}, headers=hr)
     assert set_predikat.status_code == 200, set_predikat.text
@@ -88,19 +99,19 @@ async def test_a_broken_distribution_blocks_finalisation_until_the_tim_overrides
     )
     assert overridden.status_code == 200, overridden.text
     override = overridden.json()["override"]
-    assert override["by"] == TIM
+    assert override["by"] == CALIBRATOR
     assert override["reason"] == "Seluruh pegawai mencapai target program prioritas daerah"
     assert sorted(override["violations"], key=lambda v: v["rule"]) == expected
     assert overridden.json()["finalised_at"] is None
     ready = (await client.get(f"{url}/distribution", headers=tim)).json()
     assert ready["can_finalise"] is True
-    assert ready["override"]["by"] == TIM
+    assert ready["override"]["by"] == CALIBRATOR
 
     finalised = await client.post(f"{url}/finalise", headers=tim)
 
     assert finalised.status_code == 200, finalised.text
     assert finalised.json()["finalised_at"] is not None
-    assert finalised.json()["finalised_by"] == TIM
+    assert finalised.json()["finalised_by"] == CALIBRATOR
     assert finalised.json()["delivered"] == size
     for nip, journey in unit.items():
         result = (await journey.read())["result"]
@@ -123,8 +134,8 @@ async def test_a_broken_distribution_blocks_finalisation_until_the_tim_overrides
         ).all()
     assert [(e.action, e.actor) for e in events] == [
         ("unit.predikat_set", HR),
-        ("unit.override", TIM),
-        ("unit.finalised", TIM),
+        ("unit.override", CALIBRATOR),
+        ("unit.finalised", CALIBRATOR),
     ]
     assert events[1].after == {"reason": "Seluruh pegawai mencapai target program prioritas daerah"}
     assert events[2].after == {"delivered": size, "members": size}
@@ -215,7 +226,10 @@ async def test_unrated_members_and_the_wrong_people_cannot_finalise(
 
 
 async def test_an_override_no_longer_counts_once_the_distribution_drifts_past_it(
-    client: httpx.AsyncClient, auth: TokenFor, period_id: str
+    client: httpx.AsyncClient,
+    auth: TokenFor,
+    period_id: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     """The report's can_finalise and the finalise command ask the same domain function:
     an override covers the distribution it was recorded against, not a worse one."""
@@ -223,8 +237,13 @@ async def test_an_override_no_longer_counts_once_the_distribution_drifts_past_it
     ratings = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS} | {PEER: ("di_bawah", "sesuai")}
     unit = await rate_unit(client, auth, period_id, ratings)  # 4 baik of 5, one below
     url = unit_url(period_id)
-    hr, tim = auth(HR, "hr_admin"), auth(TIM, "tim_penilai")
+    hr, tim = auth(HR, "hr_admin"), await independent_tim(sessionmaker, auth)
     assert (await client.put(f"{url}/predikat", json={"predikat": "baik"}, headers=hr)).is_success
+    # TIM belongs to the unit and reports to its head: segregation of duties refuses them
+    own = await client.post(
+        f"{url}/override", json={"reason": "Empat pegawai melampaui target unit"}, headers=auth(TIM)
+    )
+    assert "Pemisahan tugas" in assert_problem(own, 403, "forbidden")["detail"]
     override = await client.post(
         f"{url}/override", json={"reason": "Empat pegawai melampaui target unit"}, headers=tim
     )
