@@ -245,6 +245,8 @@ async def test_a_read_caught_mid_query_by_the_stop_is_a_503_too(
     postgres = StoppablePostgres(tmp_path / "pg")
     engine = create_engine(postgres.url, pool_size=2)
     await upgrade_to_head(engine)
+    async with create_sessionmaker(engine).begin() as session:  # the roster knows HR
+        await upsert_roster(session, [r for r in organisation(1) if r.nip == HR_NIP])
     app = create_app(
         ApiContext(
             temporal=temporal_env.client,
