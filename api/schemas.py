@@ -26,6 +26,27 @@ class PeriodRequest(Period):
     """A period as HR opens it. Its due times must lie ahead unless ``allow_past`` says
     the period is being entered late on purpose (e.g. re-creating one already under way)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "period_id": "2027",
+                    "name": "Penilaian Kinerja ASN 2027",
+                    "starts_on": "2027-01-01",
+                    "ends_on": "2027-12-31",
+                    "schedule": {
+                        "sosialisasi_due": "2027-01-15T16:00:00+07:00",
+                        "skp_draft_due": "2027-01-22T16:00:00+07:00",
+                        "skp_approval_due": "2027-01-31T16:00:00+07:00",
+                        "wawancara_due": "2027-11-30T16:00:00+07:00",
+                        "penilaian_due": "2027-12-15T16:00:00+07:00",
+                        "tindak_lanjut_due": "2028-03-31T16:00:00+07:00",
+                    },
+                }
+            ]
+        }
+    )
+
     allow_past: bool = Field(
         default=False, description="Accept due times already passed (they fall due at once)."
     )
@@ -71,14 +92,22 @@ class CheckInReportBody(PlainTextInput):
 
 
 class FeedbackBody(PlainTextInput):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"text": "Capaian sesuai rencana", "rating": "sesuai"}]},
+    )
 
     text: LongNote
     rating: Rating | None = None
 
 
 class ExtensionBody(PlainTextInput):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"new_due": "2027-02-15T16:00:00+07:00", "reason": "Cuti sakit"}]
+        },
+    )
 
     new_due: Instant
     reason: Reason
@@ -116,7 +145,10 @@ class ExtensionStatus(BaseModel):
 
 
 class DevelopmentReportBody(PlainTextInput):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"note": "Pelatihan selesai, sertifikat terlampir"}]},
+    )
 
     note: Note
     evidence_url: str | None = Field(default=None, pattern=r"^https?://", max_length=2000)
@@ -129,7 +161,10 @@ class UnitPredikatBody(PlainTextInput):
 
 
 class OverrideBody(PlainTextInput):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "Seluruh pegawai melampaui target unit"}]},
+    )
 
     reason: OverrideReason = Field(description="Why the rule is set aside.")
 
