@@ -4,6 +4,7 @@ appraisals that already took it refuse as 'not later' — so nothing moves twice
 also records one audit event for the batch (each appraisal records its own as well)."""
 
 import asyncio
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -11,19 +12,48 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from activities.records import extension_page_event
+from domain.audit import EXTENSION_BATCH
+from domain.roles import Role
 from persistence.repositories import audit
 from persistence.repositories.appraisals import open_appraisal_nips, workflow_ids
+from persistence.repositories.audit import AuditRecord
+from workflows.activity_contracts import BulkContract, contract_name
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import (
-    ActivityNames,
-    ApplyExtension,
-    AppraisalPageRequest,
-    ExtensionTally,
-)
+from workflows.contracts import ApplyExtension, AppraisalPageRequest, ExtensionTally
 
 
-class BulkActivities:
+def extension_page_event(
+    info: activity.Info, request: ApplyExtension, tally: ExtensionTally
+) -> AuditRecord:
+    """One page of a batch extension (``DeadlineExtensionWorkflow``): who moved which
+    deadline to when, why, over which scope, and how many appraisals took it. Keyed by the
+    activity's own run and id, which a retry keeps, so a retried page is recorded once
+    (with the first attempt's tally)."""
+    command = request.envelope.command
+    scope = request.scope.model_dump(exclude_none=True) if request.scope else None
+    batch = info.workflow_id or f"activity-{info.activity_id}"  # always run by its workflow
+    return AuditRecord(
+        event_key=f"{batch}/{info.workflow_run_id}/{info.activity_id}",
+        at=datetime.now(UTC),
+        actor=request.envelope.actor.subject,
+        actor_role=Role.HR_ADMIN.value,  # only HR may extend (ExtendDeadline)
+        action=EXTENSION_BATCH,
+        subject_type="extension",
+        subject_id=batch,
+        period_id=request.period_id,
+        workflow_id=info.workflow_id,
+        request_id=request.envelope.request_id,
+        after=tally.model_dump() | {"appraisals": len(request.nips)},
+        decision={
+            "deadline": command.deadline,
+            "new_due": command.new_due.isoformat(),
+            "reason": command.reason,
+            "scope": scope,
+        },
+    )
+
+
+class BulkActivities(BulkContract):
     def __init__(
         self,
         client: Client,
@@ -36,7 +66,7 @@ class BulkActivities:
         self._sessionmaker = sessionmaker
         self._calls = calls or asyncio.Semaphore(concurrency)
 
-    @activity.defn(name=ActivityNames.LOAD_APPRAISAL_PAGE)
+    @activity.defn(name=contract_name(BulkContract.load_appraisal_page))
     async def load_appraisal_page(self, request: AppraisalPageRequest) -> list[str]:
         async with self._sessionmaker() as session:
             return await open_appraisal_nips(
@@ -48,7 +78,7 @@ class BulkActivities:
                 limit=request.limit,
             )
 
-    @activity.defn(name=ActivityNames.EXTEND_DEADLINES)
+    @activity.defn(name=contract_name(BulkContract.extend_deadlines))
     async def extend_deadlines(self, request: ApplyExtension) -> ExtensionTally:
         limit = self._calls
         # the ids the appraisals run under, as their rows store them (old ids included)

@@ -1,10 +1,11 @@
 """Starting appraisal workflows through the client, a page at a time.
 
-Measured on this kind of machine, client starts get a whole period running 5-7x faster
-than child workflows (see the architecture guide). Deterministic workflow ids make a
-retried page harmless: an id that already runs is counted, not started twice. The ids are
-keyed pseudonyms of the NIP (``workflows.ids``); each workflow records its own id in its
-PostgreSQL row, which is how everything else finds it.
+Client starts get a whole period running sooner than child workflows of the cycle
+(``bench/`` compares the two; ARCHITECTURE.md says why the cycle hands pages to this
+activity). Deterministic workflow ids make a retried page harmless: an id that already
+runs is counted, not started twice. The ids are keyed pseudonyms of the NIP
+(``workflows.ids``); each workflow records its own id in its PostgreSQL row, which is how
+everything else finds it.
 """
 
 import asyncio
@@ -22,13 +23,14 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.appraisal import AppraisalState
 from domain.organisation import RosterMember
+from workflows.activity_contracts import FanoutContract, contract_name
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import ActivityNames, AppraisalInput, StartAppraisals
+from workflows.contracts import AppraisalInput, StartAppraisals
 from workflows.ids import appraisal_workflow_id
 from workflows.search import AGENCY, STAGE
 
 
-class FanoutActivities:
+class FanoutActivities(FanoutContract):
     def __init__(
         self,
         client: Client,
@@ -43,9 +45,8 @@ class FanoutActivities:
         self._calls = calls or asyncio.Semaphore(concurrency)
         self._workflow_id_key = workflow_id_key
 
-    @activity.defn(name=ActivityNames.START_APPRAISALS)
+    @activity.defn(name=contract_name(FanoutContract.start_appraisals))
     async def start_appraisals(self, request: StartAppraisals) -> int:
-        """Start one appraisal per member; returns how many now run (new or already)."""
         limit = self._calls
 
         async def start(member: RosterMember) -> None:

@@ -10,7 +10,8 @@ from temporalio import activity
 from domain.notices import notice_recipient
 from domain.roles import Role
 from persistence.repositories import notifications, organisation
-from workflows.contracts import ActivityNames, MutasiRecord, NoticeDelivery, NoticeReceipt
+from workflows.activity_contracts import NoticeContract, contract_name
+from workflows.contracts import MutasiRecord, NoticeDelivery, NoticeReceipt
 
 
 async def _resolve(session: AsyncSession, delivery: NoticeDelivery) -> tuple[Role, str | None]:
@@ -21,11 +22,11 @@ async def _resolve(session: AsyncSession, delivery: NoticeDelivery) -> tuple[Rol
     return notice_recipient(delivery.recipient_role, delivery.nip, delivery.supervisor_nip, atasan)
 
 
-class NoticeActivities:
+class NoticeActivities(NoticeContract):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
-    @activity.defn(name=ActivityNames.DELIVER_NOTICE)
+    @activity.defn(name=contract_name(NoticeContract.deliver_notice))
     async def deliver_notice(self, delivery: NoticeDelivery) -> NoticeReceipt:
         """Queue the notice in the outbox once (keyed by workflow and notice)."""
         async with self._sessionmaker.begin() as session:
@@ -46,8 +47,7 @@ class NoticeActivities:
             )
         return NoticeReceipt(recipient_role=role, recipient_nip=nip)
 
-    @activity.defn(name=ActivityNames.RECORD_MUTASI)
+    @activity.defn(name=contract_name(NoticeContract.record_mutasi))
     async def record_mutasi(self, record: MutasiRecord) -> bool:
-        """Move the employee under the new supervisor in the organisation tree."""
         async with self._sessionmaker.begin() as session:
             return await organisation.set_supervisor(session, record.nip, record.new_supervisor_nip)

@@ -14,17 +14,12 @@ from persistence.repositories import audit, units
 from persistence.repositories.appraisals import workflow_ids
 from persistence.repositories.audit import AuditRecord
 from persistence.repositories.organisation import supervisor_of
+from workflows.activity_contracts import UnitContract, contract_name
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import (
-    ActivityNames,
-    DeliverUnitResults,
-    Envelope,
-    UnitChange,
-    UnitMembersRequest,
-)
+from workflows.contracts import DeliverUnitResults, Envelope, UnitChange, UnitMembersRequest
 
 
-class UnitActivities:
+class UnitActivities(UnitContract):
     def __init__(
         self,
         client: Client,
@@ -37,12 +32,12 @@ class UnitActivities:
         self._sessionmaker = sessionmaker
         self._calls = calls or asyncio.Semaphore(concurrency)
 
-    @activity.defn(name=ActivityNames.LOAD_UNIT_MEMBERS)
+    @activity.defn(name=contract_name(UnitContract.load_unit_members))
     async def load_unit_members(self, request: UnitMembersRequest) -> list[UnitMember]:
         async with self._sessionmaker() as session:
             return await units.unit_members(session, request.period_id, request.unit_code)
 
-    @activity.defn(name=ActivityNames.DELIVER_UNIT_RESULTS)
+    @activity.defn(name=contract_name(UnitContract.deliver_unit_results))
     async def deliver_unit_results(self, request: DeliverUnitResults) -> int:
         """Deliver each result, naming the atasan penilai who would hear a keberatan.
         A result already delivered (a retried page) is refused by its workflow and not
@@ -64,7 +59,7 @@ class UnitActivities:
             if member.nip not in ids:
                 return False  # no appraisal row: nothing runs to deliver to
             handle = self._client.get_workflow_handle(ids[member.nip])
-            envelope = Envelope(
+            envelope = Envelope[DeliverResult](
                 actor=request.actor,
                 command=DeliverResult(atasan_nip=atasan[member.nip]),
                 request_id=request.request_id,
@@ -81,7 +76,7 @@ class UnitActivities:
         outcomes = await asyncio.gather(*(deliver(member) for member in request.members))
         return sum(outcomes)
 
-    @activity.defn(name=ActivityNames.RECORD_UNIT_CHANGE)
+    @activity.defn(name=contract_name(UnitContract.record_unit_change))
     async def record_unit_change(self, change: UnitChange) -> bool:
         state = change.state
         async with self._sessionmaker.begin() as session:

@@ -1,4 +1,5 @@
-"""Wiring shared by every entry point: clients, the API context, the worker, uvicorn."""
+"""Wiring shared by every entry point: the Temporal client, the API context, uvicorn
+(the worker is built and run by ``runtime.worker``)."""
 
 import asyncio
 import contextlib
@@ -17,8 +18,7 @@ from api.deps import ApiContext
 from api.routes.codec import allow_origin
 from runtime.devkeys import KEY_ID, load_or_create_private_key, public_jwks
 from runtime.settings import Settings
-from runtime.temporal import connect, ensure_search_attributes
-from runtime.worker import build_worker
+from runtime.temporal import connect
 
 
 def build_api_context(
@@ -68,45 +68,6 @@ def build_api_context(
 async def connect_temporal(settings: Settings) -> Client:
     address = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
     return await connect(address, settings.temporal_namespace)
-
-
-async def run_worker(
-    settings: Settings,
-    client: Client,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    stop: asyncio.Event | None = None,
-) -> None:
-    """Run until the worker fails or, when ``stop`` is given, until it is set: then shut
-    down gracefully while the Temporal server is still up (polling ends, workflow tasks
-    complete, running activities are cancelled; they are idempotent and retried by the
-    next worker)."""
-    await ensure_search_attributes(client)
-    worker = build_worker(
-        client,
-        sessionmaker,
-        task_queue=settings.task_queue,
-        fanout_concurrency=settings.fanout_concurrency,
-        workflow_cache=settings.workflow_cache,
-    )
-    if stop is None:
-        await worker.run()
-        return
-    running = asyncio.create_task(worker.run())
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    if running.done():
-        running.result()  # a fatal worker error
-        return
-    try:
-        await asyncio.wait_for(worker.shutdown(), WORKER_SHUTDOWN_PATIENCE)
-    except TimeoutError:
-        running.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await running
-
-
-WORKER_SHUTDOWN_PATIENCE = 8.0  # seconds; kinerja dev must be gone within 15
 
 
 class _QuietServer(uvicorn.Server):

@@ -51,7 +51,8 @@ def dev() -> None:
 @app.command()
 def worker() -> None:
     """Run a Temporal worker (workflows and activities)."""
-    from runtime.assembly import connect_temporal, run_worker
+    from runtime.assembly import connect_temporal
+    from runtime.worker import run_worker
 
     configure_logging()
     settings = Settings()

@@ -24,7 +24,7 @@ from domain.roles import roster_roles
 from persistence.db import create_engine, create_sessionmaker
 from persistence.migrate import upgrade_to_head
 from persistence.repositories import organisation
-from runtime.assembly import build_api_context, run_worker, serve_api
+from runtime.assembly import build_api_context, serve_api
 from runtime.devstack import (
     STOP_SIGNALS,
     DevPostgres,
@@ -39,6 +39,7 @@ from runtime.devstack import (
 from runtime.org_import import import_roster
 from runtime.settings import Settings
 from runtime.temporal import export_keys
+from runtime.worker import run_worker
 
 DEMO_ROSTER = Path(__file__).parent / "demo" / "kuranji.csv"
 console = Console()

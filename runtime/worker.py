@@ -1,6 +1,8 @@
-"""Worker assembly: which workflows and activities one worker process hosts, and how."""
+"""The worker: which workflows and activities one worker process hosts, how it is built,
+and how it runs and stops."""
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +14,11 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.bulk import BulkActivities
 from activities.fanout import FanoutActivities
 from activities.notices import NoticeActivities
+from activities.periods import PeriodActivities
 from activities.records import RecordActivities
 from activities.units import UnitActivities
-from runtime.temporal import temporal_keys
+from runtime.settings import Settings
+from runtime.temporal import ensure_search_attributes, temporal_keys
 from workflows.appraisal import AppraisalWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.extension import DeadlineExtensionWorkflow
@@ -34,10 +38,11 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
     ``workflows`` itself is passed through too: otherwise every new workflow run re-executes
     ``workflows/appraisal.py`` (a class with some twenty update handlers and validators)
-    inside its sandbox. Measured by ``bench/`` this halved worker memory per cached
-    appraisal and sped up a period start; the price is that the sandbox no longer proxies
-    the modules our workflow files import, so determinism rests on the code rules in the
-    architecture guide and the replay tests over committed histories."""
+    inside its sandbox, which costs worker memory per cached appraisal and time per period
+    start (``bench/`` measures both). The price is that the sandbox no longer proxies the
+    modules our workflow files import, so determinism rests on the workflow code rules in
+    ARCHITECTURE.md (no I/O, ``workflow.now()``, ``workflow.random()``) and on the replay
+    tests over committed histories."""
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules(
             "domain", "pydantic", "workflows"
@@ -57,6 +62,7 @@ def build_activities(
     if workflow_id_key is None:
         workflow_id_key = temporal_keys().workflow_ids
     records = RecordActivities(sessionmaker)
+    periods = PeriodActivities(sessionmaker)
     notices = NoticeActivities(sessionmaker)
     # One cap on the Temporal calls that activities make, shared by all of them: those
     # calls travel on the worker's own client, and an unbounded number of long updates
@@ -74,9 +80,9 @@ def build_activities(
         notices.deliver_notice,
         notices.record_mutasi,
         records.record_appraisal_change,
-        records.register_period,
-        records.record_period_progress,
-        records.load_roster_page,
+        periods.register_period,
+        periods.record_period_progress,
+        periods.load_roster_page,
         fanout.start_appraisals,
     ]
 
@@ -105,3 +111,42 @@ def build_worker(
         max_concurrent_activities=100,
         max_cached_workflows=workflow_cache,
     )
+
+
+async def run_worker(
+    settings: Settings,
+    client: Client,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until the worker fails or, when ``stop`` is given, until it is set: then shut
+    down gracefully while the Temporal server is still up (polling ends, workflow tasks
+    complete, running activities are cancelled; they are idempotent and retried by the
+    next worker)."""
+    await ensure_search_attributes(client)
+    worker = build_worker(
+        client,
+        sessionmaker,
+        task_queue=settings.task_queue,
+        fanout_concurrency=settings.fanout_concurrency,
+        workflow_cache=settings.workflow_cache,
+    )
+    if stop is None:
+        await worker.run()
+        return
+    running = asyncio.create_task(worker.run())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if running.done():
+        running.result()  # a fatal worker error
+        return
+    try:
+        await asyncio.wait_for(worker.shutdown(), WORKER_SHUTDOWN_PATIENCE)
+    except TimeoutError:
+        running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+
+
+WORKER_SHUTDOWN_PATIENCE = 8.0  # seconds; kinerja dev must be gone within 15

@@ -41,8 +41,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.stages import Stage
     from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
     from domain.wawancara import RecordDialogue, ScheduleDialogue
+    from workflows.activity_contracts import NoticeContract, RecordContract
     from workflows.contracts import (
-        ActivityNames,
         AppraisalChange,
         AppraisalInput,
         Envelope,
@@ -231,8 +231,8 @@ class AppraisalWorkflow:
         """Mutasi: record the new supervisor, update the organisation, and tell the new
         supervisor about every approval now waiting on them."""
         state = await self._execute(envelope)
-        await workflow.execute_activity(
-            ActivityNames.RECORD_MUTASI,
+        await workflow.execute_activity_method(
+            NoticeContract.record_mutasi,
             MutasiRecord(nip=state.nip, new_supervisor_nip=state.supervisor_nip),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
@@ -395,8 +395,8 @@ class AppraisalWorkflow:
     async def _deliver(self, planned: PlannedNotice) -> None:
         """Send a reminder, escalation or re-routing notice and record who was told."""
         state = self._state
-        receipt: NoticeReceipt = await workflow.execute_activity(
-            ActivityNames.DELIVER_NOTICE,
+        receipt: NoticeReceipt = await workflow.execute_activity_method(
+            NoticeContract.deliver_notice,
             NoticeDelivery(
                 workflow_id=workflow.info().workflow_id,
                 notice_key=planned.key,
@@ -410,7 +410,6 @@ class AppraisalWorkflow:
                 due=planned.step.due,
                 at=workflow.now(),
             ),
-            result_type=NoticeReceipt,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
@@ -456,8 +455,8 @@ class AppraisalWorkflow:
         decision: dict[str, Any] | None = None,
     ) -> None:
         self._publish_search_attributes()
-        await workflow.execute_activity(
-            ActivityNames.RECORD_APPRAISAL_CHANGE,
+        await workflow.execute_activity_method(
+            RecordContract.record_appraisal_change,
             AppraisalChange(
                 workflow_id=workflow.info().workflow_id,
                 state=state,

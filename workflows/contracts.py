@@ -17,12 +17,13 @@ from domain.roles import Role
 from domain.schedule import Period, PeriodSchedule
 from domain.unit import UnitCommand, UnitMember, UnitState
 
-TASK_QUEUE = "kinerja"
 C = TypeVar("C", bound=Command | UnitCommand)
 
 
 class ActivityNames:
-    """Activities are called by name so workflows never import their implementations."""
+    """The activity type names that history records. Workflows call the typed stubs of
+    ``workflows.activity_contracts``, which register under these; never change one, or
+    running workflows no longer replay."""
 
     REGISTER_PERIOD = "register_period"
     LOAD_ROSTER_PAGE = "load_roster_page"

@@ -12,12 +12,11 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from workflows.activity_contracts import FanoutContract, PeriodContract
     from workflows.contracts import (
-        ActivityNames,
         CycleInput,
         PeriodProgress,
         RegisterPeriod,
-        RosterPage,
         RosterPageRequest,
         StartAppraisals,
     )
@@ -39,8 +38,8 @@ class CycleWorkflow:
     async def run(self, input: CycleInput) -> int:
         period = input.period
         if not input.registered:
-            await workflow.execute_activity(
-                ActivityNames.REGISTER_PERIOD,
+            await workflow.execute_activity_method(
+                PeriodContract.register_period,
                 RegisterPeriod(
                     period=period,
                     started_by=input.started_by,
@@ -55,23 +54,21 @@ class CycleWorkflow:
 
         pages = 0
         while not input.fanout_done:
-            page = await workflow.execute_activity(
-                ActivityNames.LOAD_ROSTER_PAGE,
+            page = await workflow.execute_activity_method(
+                PeriodContract.load_roster_page,
                 RosterPageRequest(after_nip=input.cursor, limit=input.page_size),
-                result_type=RosterPage,
                 start_to_close_timeout=DB_TIMEOUT,
                 retry_policy=RETRY,
             )
             started = 0
             if page.members:
-                started = await workflow.execute_activity(
-                    ActivityNames.START_APPRAISALS,
+                started = await workflow.execute_activity_method(
+                    FanoutContract.start_appraisals,
                     StartAppraisals(
                         period_id=period.period_id,
                         schedule=period.resolved_schedule(),
                         members=page.members,
                     ),
-                    result_type=int,
                     start_to_close_timeout=FANOUT_TIMEOUT,
                     heartbeat_timeout=FANOUT_HEARTBEAT,
                     retry_policy=RETRY,
@@ -117,8 +114,8 @@ class CycleWorkflow:
         )
 
     async def _record_progress(self, input: CycleInput, status: str) -> None:
-        await workflow.execute_activity(
-            ActivityNames.RECORD_PERIOD_PROGRESS,
+        await workflow.execute_activity_method(
+            PeriodContract.record_period_progress,
             PeriodProgress(
                 period_id=input.period.period_id,
                 status=status,

@@ -12,8 +12,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from workflows.activity_contracts import BulkContract
     from workflows.contracts import (
-        ActivityNames,
         ApplyExtension,
         AppraisalPageRequest,
         ExtensionInput,
@@ -33,28 +33,26 @@ class DeadlineExtensionWorkflow:
     async def run(self, input: ExtensionInput) -> ExtensionTally:
         cursor = input.cursor
         for _ in range(input.pages_per_run):
-            nips: list[str] = await workflow.execute_activity(
-                ActivityNames.LOAD_APPRAISAL_PAGE,
+            nips: list[str] = await workflow.execute_activity_method(
+                BulkContract.load_appraisal_page,
                 AppraisalPageRequest(
                     period_id=input.period_id,
                     scope=input.scope,
                     after_nip=cursor,
                     limit=input.page_size,
                 ),
-                result_type=list[str],
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=RETRY,
             )
             if nips:
-                page: ExtensionTally = await workflow.execute_activity(
-                    ActivityNames.EXTEND_DEADLINES,
+                page: ExtensionTally = await workflow.execute_activity_method(
+                    BulkContract.extend_deadlines,
                     ApplyExtension(
                         period_id=input.period_id,
                         nips=nips,
                         envelope=input.envelope,
                         scope=input.scope,  # data for the audit event only: replays as before
                     ),
-                    result_type=ExtensionTally,
                     start_to_close_timeout=timedelta(minutes=10),
                     heartbeat_timeout=timedelta(seconds=60),
                     retry_policy=RETRY,

@@ -20,8 +20,8 @@ with workflow.unsafe.imports_passed_through():
         UnitMember,
         UnitState,
     )
+    from workflows.activity_contracts import UnitContract
     from workflows.contracts import (
-        ActivityNames,
         DeliverUnitResults,
         Envelope,
         UnitChange,
@@ -99,15 +99,14 @@ class UnitAssessmentWorkflow:
         except DomainError as error:
             self._finalising = False
             raise _as_application_error(error) from error
-        delivered: int = await workflow.execute_activity(
-            ActivityNames.DELIVER_UNIT_RESULTS,
+        delivered: int = await workflow.execute_activity_method(
+            UnitContract.deliver_unit_results,
             DeliverUnitResults(
                 period_id=self._state.period_id,
                 members=members,
                 actor=envelope.actor,
                 request_id=envelope.request_id,
             ),
-            result_type=int,
             start_to_close_timeout=timedelta(minutes=10),
             heartbeat_timeout=timedelta(seconds=60),
             retry_policy=RETRY,
@@ -123,18 +122,17 @@ class UnitAssessmentWorkflow:
         envelope.command.check(self._state, envelope.actor)
 
     async def _members(self) -> list[UnitMember]:
-        members: list[UnitMember] = await workflow.execute_activity(
-            ActivityNames.LOAD_UNIT_MEMBERS,
+        members: list[UnitMember] = await workflow.execute_activity_method(
+            UnitContract.load_unit_members,
             UnitMembersRequest(period_id=self._state.period_id, unit_code=self._state.unit_code),
-            result_type=list[UnitMember],
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=RETRY,
         )
         return members
 
     async def _persist(self, envelope: Envelope[Any], details: dict[str, Any]) -> None:
-        await workflow.execute_activity(
-            ActivityNames.RECORD_UNIT_CHANGE,
+        await workflow.execute_activity_method(
+            UnitContract.record_unit_change,
             UnitChange(
                 workflow_id=workflow.info().workflow_id,
                 state=self._state,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.bulk import BulkActivities
+from activities.periods import PeriodActivities
 from activities.records import RecordActivities
 from activities.units import UnitActivities
 from domain.administrasi import ExtendDeadline
@@ -41,7 +42,7 @@ RATED = {"hasil_kerja": "sesuai", "perilaku": "sesuai", "predikat": "baik"}
 async def period(sessionmaker: Sessions) -> None:
     """Projections belong to a period: register 2026 as its cycle would."""
     await ActivityEnvironment().run(
-        RecordActivities(sessionmaker).register_period,
+        PeriodActivities(sessionmaker).register_period,
         RegisterPeriod(period=make_period("2026"), started_by=HR, workflow_id="cycle-2026", at=AT),
     )
 

@@ -10,6 +10,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.bulk import BulkActivities
 from activities.notices import NoticeActivities
+from activities.periods import PeriodActivities
 from activities.records import RecordActivities
 from domain.appraisal import AppraisalState
 from domain.notices import NoticeKind, StepKind
@@ -107,7 +108,7 @@ async def test_bulk_pages_cover_the_scope_and_skip_finished(
     records = RecordActivities(sessionmaker)
     env = ActivityEnvironment()
     await env.run(
-        records.register_period,
+        PeriodActivities(sessionmaker).register_period,
         RegisterPeriod(period=make_period("2026"), started_by=HR, workflow_id="cycle-2026", at=AT),
     )
     for record in SMALL_ORG:

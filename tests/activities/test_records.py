@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import ActivityEnvironment
 
+from activities.periods import PeriodActivities
 from activities.records import RecordActivities
 from domain.appraisal import AppraisalState
 from domain.stages import Stage
@@ -26,9 +27,9 @@ def records(sessionmaker: async_sessionmaker[AsyncSession]) -> RecordActivities:
     return RecordActivities(sessionmaker)
 
 
-async def register(records: RecordActivities, period_id: str = "2026") -> None:
+async def register(sessionmaker: async_sessionmaker[AsyncSession], period_id: str = "2026") -> None:
     await ActivityEnvironment().run(
-        records.register_period,
+        PeriodActivities(sessionmaker).register_period,
         RegisterPeriod(
             period=make_period(period_id), started_by="hr", workflow_id=f"cycle-{period_id}", at=AT
         ),
@@ -68,7 +69,7 @@ async def counts(sessionmaker: async_sessionmaker[AsyncSession]) -> tuple[int, i
 async def test_recording_a_change_twice_writes_once(
     records: RecordActivities, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    await register(records)
+    await register(sessionmaker)
     env = ActivityEnvironment()
 
     first = await env.run(records.record_appraisal_change, change(1, Stage.SOSIALISASI))
@@ -82,7 +83,7 @@ async def test_recording_a_change_twice_writes_once(
 async def test_an_older_change_never_overwrites_a_newer_one(
     records: RecordActivities, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    await register(records)
+    await register(sessionmaker)
     env = ActivityEnvironment()
     await env.run(records.record_appraisal_change, change(2, Stage.PERENCANAAN))
 
@@ -96,10 +97,10 @@ async def test_an_older_change_never_overwrites_a_newer_one(
 
 
 async def test_registering_a_period_twice_keeps_one_row_and_one_event(
-    records: RecordActivities, sessionmaker: async_sessionmaker[AsyncSession]
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    await register(records)
-    await register(records)
+    await register(sessionmaker)
+    await register(sessionmaker)
 
     async with sessionmaker() as session:
         periods = await session.scalar(select(func.count()).select_from(Period))
@@ -112,15 +113,16 @@ async def test_registering_a_period_twice_keeps_one_row_and_one_event(
 
 
 async def test_roster_pages_are_keyset_ordered_and_complete(
-    records: RecordActivities, sessionmaker: async_sessionmaker[AsyncSession]
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessionmaker.begin() as session:
         await upsert_roster(session, SMALL_ORG)
     env = ActivityEnvironment()
+    periods = PeriodActivities(sessionmaker)
     seen: list[str] = []
     after = None
     while True:
-        page = await env.run(records.load_roster_page, RosterPageRequest(after_nip=after, limit=3))
+        page = await env.run(periods.load_roster_page, RosterPageRequest(after_nip=after, limit=3))
         seen += [member.nip for member in page.members]
         if len(page.members) < 3:
             break
@@ -139,9 +141,9 @@ async def test_roster_pages_are_keyset_ordered_and_complete(
     ids=["update", "delete", "truncate"],
 )
 async def test_the_audit_trail_cannot_be_rewritten(
-    records: RecordActivities, sessionmaker: async_sessionmaker[AsyncSession], statement: object
+    sessionmaker: async_sessionmaker[AsyncSession], statement: object
 ) -> None:
-    await register(records)
+    await register(sessionmaker)
 
     with pytest.raises(DBAPIError, match="append-only"):
         async with sessionmaker.begin() as session:

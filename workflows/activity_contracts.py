@@ -1,0 +1,131 @@
+"""The activities workflows call: one typed stub per activity, grouped as the worker hosts
+them.
+
+Workflows may not import ``activities/`` (import-linter), so they call these stubs with
+``workflow.execute_activity_method``: mypy checks the argument and result against the
+stub, and a reader or an editor goes from the call to the contract here. Each class in
+``activities/`` subclasses its contract (so mypy checks that every method keeps the
+stub's signature) and registers each method under the contract's name with
+``contract_name``. The names are what history records (``ActivityNames``): renaming a
+method here changes nothing, changing a name breaks the replay of running workflows.
+"""
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from temporalio import activity
+
+from domain.unit import UnitMember
+from workflows.contracts import (
+    ActivityNames,
+    ApplyExtension,
+    AppraisalChange,
+    AppraisalPageRequest,
+    DeliverUnitResults,
+    ExtensionTally,
+    MutasiRecord,
+    NoticeDelivery,
+    NoticeReceipt,
+    PeriodProgress,
+    RegisterPeriod,
+    RosterPage,
+    RosterPageRequest,
+    StartAppraisals,
+    UnitChange,
+    UnitMembersRequest,
+)
+
+
+def contract_name(stub: Callable[..., Any]) -> str:
+    """The activity type name a contract stub is registered under, for its
+    implementation's ``@activity.defn(name=...)``."""
+    name = activity._Definition.must_from_callable(stub).name  # no public accessor
+    if name is None:
+        raise TypeError(f"{stub!r} is a dynamic activity, not a contract")
+    return name
+
+
+class RecordContract(Protocol):
+    """Appraisal state into PostgreSQL (``activities.records``)."""
+
+    @activity.defn(name=ActivityNames.RECORD_APPRAISAL_CHANGE)
+    async def record_appraisal_change(self, change: AppraisalChange) -> bool:
+        """Projection and audit event in one transaction; True when anything was new."""
+        ...
+
+
+class PeriodContract(Protocol):
+    """A period's cycle: its row, its progress and the roster it walks
+    (``activities.periods``)."""
+
+    @activity.defn(name=ActivityNames.REGISTER_PERIOD)
+    async def register_period(self, request: RegisterPeriod) -> bool:
+        """The period row and its audit event; True when the period is new."""
+        ...
+
+    @activity.defn(name=ActivityNames.RECORD_PERIOD_PROGRESS)
+    async def record_period_progress(self, progress: PeriodProgress) -> None:
+        """Fan-out progress; a change of status is audited once."""
+        ...
+
+    @activity.defn(name=ActivityNames.LOAD_ROSTER_PAGE)
+    async def load_roster_page(self, request: RosterPageRequest) -> RosterPage:
+        """Active employees after ``after_nip``, in NIP order."""
+        ...
+
+
+class FanoutContract(Protocol):
+    """Starting appraisal workflows through the client (``activities.fanout``)."""
+
+    @activity.defn(name=ActivityNames.START_APPRAISALS)
+    async def start_appraisals(self, request: StartAppraisals) -> int:
+        """One appraisal per member; how many now run (new or already)."""
+        ...
+
+
+class NoticeContract(Protocol):
+    """Reminders, escalations and mutasi in the organisation (``activities.notices``)."""
+
+    @activity.defn(name=ActivityNames.DELIVER_NOTICE)
+    async def deliver_notice(self, delivery: NoticeDelivery) -> NoticeReceipt:
+        """Queue the notice once; who it went to, resolved from the organisation now."""
+        ...
+
+    @activity.defn(name=ActivityNames.RECORD_MUTASI)
+    async def record_mutasi(self, record: MutasiRecord) -> bool:
+        """Move the employee under the new supervisor in the organisation tree."""
+        ...
+
+
+class BulkContract(Protocol):
+    """One deadline extension sent to many appraisals (``activities.bulk``)."""
+
+    @activity.defn(name=ActivityNames.LOAD_APPRAISAL_PAGE)
+    async def load_appraisal_page(self, request: AppraisalPageRequest) -> list[str]:
+        """NIPs of the scope's open appraisals after ``after_nip``, in NIP order."""
+        ...
+
+    @activity.defn(name=ActivityNames.EXTEND_DEADLINES)
+    async def extend_deadlines(self, request: ApplyExtension) -> ExtensionTally:
+        """Send the extension to each NIP; how many took it and why the others refused."""
+        ...
+
+
+class UnitContract(Protocol):
+    """A unit's assessment: its members, their results, its read model
+    (``activities.units``)."""
+
+    @activity.defn(name=ActivityNames.LOAD_UNIT_MEMBERS)
+    async def load_unit_members(self, request: UnitMembersRequest) -> list[UnitMember]:
+        """The unit's appraisals with their predikat, for the distribution gate."""
+        ...
+
+    @activity.defn(name=ActivityNames.DELIVER_UNIT_RESULTS)
+    async def deliver_unit_results(self, request: DeliverUnitResults) -> int:
+        """Deliver each member's result; how many were delivered now."""
+        ...
+
+    @activity.defn(name=ActivityNames.RECORD_UNIT_CHANGE)
+    async def record_unit_change(self, change: UnitChange) -> bool:
+        """Unit read model and audit event in one transaction; True when anything was new."""
+        ...
