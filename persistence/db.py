@@ -18,7 +18,7 @@ def to_async_url(url: str) -> str:
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """Without ``pool_pre_ping``: a ping is a round trip (a transaction, in asyncpg's
-    dialect) on every checkout, about 9 % of worker and API CPU in ``bench/``. Stale
+    dialect) on every checkout, a share of worker and API CPU that ``bench/`` shows. Stale
     connections after a database restart are handled optimistically instead: the first
     query on one fails as a disconnect, which invalidates the whole pool; activities retry
     and the API answers that one request 503 (drill 3 shows both)."""

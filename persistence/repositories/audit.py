@@ -42,18 +42,6 @@ async def append_event(session: AsyncSession, record: AuditRecord) -> bool:
     return result.scalar_one_or_none() is not None
 
 
-async def events_for_subject(
-    session: AsyncSession, subject_type: str, subject_id: str, *, limit: int = 100
-) -> list[AuditEvent]:
-    query = (
-        select(AuditEvent)
-        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-        .order_by(AuditEvent.id)
-        .limit(limit)
-    )
-    return list((await session.scalars(query)).all())
-
-
 async def search_events(
     session: AsyncSession,
     filters: AuditFilter,

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,14 +43,3 @@ async def add_notification(
         .returning(Notification.id)
     )
     return (await session.execute(statement)).scalar_one_or_none() is not None
-
-
-async def notifications_for(
-    session: AsyncSession, period_id: str, subject_nip: str
-) -> list[Notification]:
-    query = (
-        select(Notification)
-        .where(Notification.period_id == period_id, Notification.subject_nip == subject_nip)
-        .order_by(Notification.id)
-    )
-    return list((await session.scalars(query)).all())
