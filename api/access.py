@@ -1,12 +1,12 @@
 """Object-level authorisation: may *this* caller see or act on *this* object?
 
 Checked on every request that names an object (OWASP API1: broken object level
-authorisation), against the organisation tree in PostgreSQL.
+authorisation), against the organisation tree in PostgreSQL. What a role alone allows is
+declared in route signatures (``api.roles``).
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.problems import Problem
 from domain.appraisal import Actor
 from domain.roles import Role
 from persistence.models import Appraisal
@@ -14,11 +14,6 @@ from persistence.repositories.appraisal_lists import Scope
 from persistence.repositories.organisation import get_employee
 
 SEES_EVERYTHING = frozenset({Role.HR_ADMIN, Role.AUDITOR})
-
-
-def require_role(actor: Actor, *roles: Role) -> None:
-    if not any(actor.has(role) for role in roles):
-        raise Problem("forbidden", "Peran Anda tidak mengizinkan tindakan ini")
 
 
 async def actor_agency(session: AsyncSession, actor: Actor) -> str | None:

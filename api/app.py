@@ -18,7 +18,18 @@ from api.problems import (
     problem_type_uri,
 )
 from api.rate_limits import build_limiters
-from api.routes import administration, appraisals, codec, dev, lists, periods, units, year_end
+from api.routes import (
+    administration,
+    appraisals,
+    codec,
+    dev,
+    lists,
+    penilaian,
+    periods,
+    tindak_lanjut,
+    units,
+    wawancara,
+)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -58,7 +69,8 @@ def create_app(context: ApiContext) -> FastAPI:
         return response
 
     # lists first: /appraisals/export must not be taken for /appraisals/{period}/{nip}
-    for router in (lists.router, periods.router, appraisals.router, year_end.router, codec.router):
+    stages = (appraisals.router, wawancara.router, penilaian.router, tindak_lanjut.router)
+    for router in (lists.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     for router in (administration.router, units.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)

@@ -77,7 +77,9 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: _problem_response_doc("Too many writes; retry after the Retry-After seconds"),
     503: _problem_response_doc("PostgreSQL or Temporal unreachable; retry later"),
 }
-CONFLICT_RESPONSE = {409: _problem_response_doc("Not possible in the current state")}
+CONFLICT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    409: _problem_response_doc("Not possible in the current state")
+}
 
 
 def problem_type_uri(kind: str) -> str:

@@ -8,18 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 from domain.appraisal import AppraisalState
 from domain.audit import AuditKind, kind_of
 from domain.checkin import Evidence, Rating, Realisation
+from domain.deadlines import DEADLINE_KEY_PATTERN
 from domain.distribusi import UnitPredikat, Violation
+from domain.nip import NIP_PATTERN
 from domain.notices import PendingStep
 from domain.predikat import Predikat
 from domain.schedule import Period
 from domain.stages import Stage
 from domain.text import Instant, LongNote, Note, OverrideReason, PlainTextInput, Reason
 from domain.unit import Override
-
-DEADLINE_KEY_PATTERN = (
-    r"^(sosialisasi_due|skp_draft_due|skp_approval_due|wawancara_due|penilaian_due"
-    r"|checkin_due:[1-9][0-9]{0,2}|development_due:[1-9][0-9]{0,2})$"
-)
 
 
 class PeriodRequest(Period):
@@ -114,7 +111,7 @@ class ExtensionBody(PlainTextInput):
 
 
 class DevTokenRequest(PlainTextInput):
-    nip: str = Field(description="Employee whose demo token to issue.", pattern=r"^\d{18}$")
+    nip: str = Field(description="Employee whose demo token to issue.", pattern=NIP_PATTERN)
     ttl_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)
 
 

@@ -13,6 +13,7 @@ _DOMAIN_ERROR_KINDS = {
     "InvalidInputError": "validation-error",
     "DistributionViolatedError": "distribution-violated",
 }
+UNAVAILABLE = "Mesin alur kerja sedang tidak dapat dihubungi"
 
 
 def problem_from_update_failure(error: WorkflowUpdateFailedError) -> Problem:
@@ -26,4 +27,4 @@ def problem_from_update_failure(error: WorkflowUpdateFailedError) -> Problem:
 def problem_from_rpc(error: RPCError, *, not_found: str) -> Problem:
     if error.status is RPCStatusCode.NOT_FOUND:
         return Problem("not-found", not_found)
-    return Problem("service-unavailable", "Mesin alur kerja sedang tidak dapat dihubungi")
+    return Problem("service-unavailable", UNAVAILABLE)

@@ -38,13 +38,18 @@ def development_deadline(number: int) -> str:
     return f"development_due:{number}"
 
 
-_NUMBERED_KEY = re.compile(r"^(checkin_due|development_due):[1-9][0-9]{0,2}$")
+# The one spelling of every deadline key (ASCII digits, no leading zero), so an override
+# is stored under exactly the key the due-time lookup uses. The API validates paths and
+# bodies with the same pattern (it is also valid for pydantic's regex engine).
+_NUMBER = "[1-9][0-9]{0,2}"
+DEADLINE_KEY_PATTERN = (
+    "^(" + "|".join((*DEADLINE_KEYS, f"checkin_due:{_NUMBER}", f"development_due:{_NUMBER}")) + ")$"
+)
+_DEADLINE_KEY = re.compile(DEADLINE_KEY_PATTERN)
 
 
 def is_deadline_key(key: str) -> bool:
-    """One spelling per deadline (ASCII digits, no leading zero), so an override is
-    stored under exactly the key the due-time lookup uses."""
-    return key in DEADLINE_KEYS or bool(_NUMBERED_KEY.match(key))
+    return _DEADLINE_KEY.fullmatch(key) is not None
 
 
 def effective_due(state: AppraisalState, schedule: PeriodSchedule, deadline: str) -> datetime:
@@ -213,3 +218,15 @@ def with_notice(
     )
     updated = state.model_copy(update={"notices": (*state.notices, notice)})
     return updated.advanced(overdue=is_overdue(updated, schedule, at))
+
+
+def advance(
+    state: AppraisalState, schedule: PeriodSchedule, now: datetime, **changes: object
+) -> AppraisalState:
+    """Apply a command's ``changes`` (one version step) and recompute the overdue flag,
+    which every transition may change (a late step done, a new step already late)."""
+    updated = state.advanced(**changes)
+    overdue = is_overdue(updated, schedule, now)
+    if overdue == updated.overdue:
+        return updated
+    return updated.model_copy(update={"overdue": overdue})

@@ -8,7 +8,8 @@ spreadsheet is the most common bad row and the layout catches most of them.
 import re
 from datetime import date
 
-_NIP_PATTERN = re.compile(r"^[0-9]{18}$")  # ASCII only: \d also matches e.g. fullwidth digits
+NIP_PATTERN = r"^[0-9]{18}$"  # ASCII only: \d also matches e.g. fullwidth digits
+_NIP_PATTERN = re.compile(NIP_PATTERN)
 
 
 class NipError(ValueError):

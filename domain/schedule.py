@@ -132,13 +132,17 @@ class PeriodSchedule(BaseModel):
         return [(name, getattr(self, name)) for name in DUE_FIELDS]
 
 
+# A short slug (it becomes part of workflow ids); the API checks path segments with it too.
+PERIOD_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
 class Period(PlainTextInput):
     """One appraisal period (usually a calendar year) and its schedule."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     period_id: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9-]{0,39}$",
+        pattern=PERIOD_ID_PATTERN,
         description="Short slug used in workflow ids, e.g. '2026'.",
     )
     name: Name

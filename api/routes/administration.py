@@ -1,16 +1,14 @@
 """BKPSDM's interventions in one appraisal: extending a deadline, and mutasi (a new
 pejabat penilai)."""
 
-from typing import Annotated, Any
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from fastapi import APIRouter, Path
-
-from api.access import require_role
-from api.commands import COMMAND_RESPONSES, Commander, Nip, PeriodId
+from api.commands import COMMAND_RESPONSES, Commander, HrCommander
+from api.paths import DeadlineKey, Nip, PeriodId
 from api.problems import Problem
-from api.schemas import DEADLINE_KEY_PATTERN, AppraisalView, ExtensionBody
+from api.schemas import AppraisalView, ExtensionBody
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
-from domain.roles import Role
 from persistence.repositories.organisation import get_employee
 from workflows.appraisal import AppraisalWorkflow
 
@@ -21,7 +19,7 @@ router = APIRouter(prefix="/appraisals", tags=["administrasi"])
 async def extend_deadline(
     period_id: PeriodId,
     nip: Nip,
-    deadline: Annotated[str, Path(pattern=DEADLINE_KEY_PATTERN)],
+    deadline: DeadlineKey,
     body: ExtensionBody,
     commander: Commander,
 ) -> AppraisalView:
@@ -35,14 +33,14 @@ async def change_supervisor(
     period_id: PeriodId,
     nip: Nip,
     body: ChangeSupervisor,
-    commander: Commander,
+    commander: HrCommander,
 ) -> AppraisalView:
     """Mutasi: BKPSDM assigns a new pejabat penilai; pending approvals move to them and
-    the previous one stays on record."""
+    the previous one stays on record. HR only, checked before the new supervisor is
+    looked up (others must not probe the roster), after the appraisal is found visible
+    (a stranger gets 404)."""
 
     async def new_supervisor_is_valid() -> None:
-        # HR only, checked before looking anyone up: others must not probe the roster
-        require_role(commander.actor, Role.HR_ADMIN)
         if body.new_supervisor_nip is not None:
             await _require_valid_new_supervisor(commander.session, nip, body.new_supervisor_nip)
 
@@ -55,7 +53,9 @@ async def change_supervisor(
     )
 
 
-async def _require_valid_new_supervisor(session: Any, nip: str, supervisor_nip: str) -> None:
+async def _require_valid_new_supervisor(
+    session: AsyncSession, nip: str, supervisor_nip: str
+) -> None:
     """The new supervisor must be an active employee and not report (indirectly) to ``nip``."""
     current: str | None = supervisor_nip
     for _ in range(64):

@@ -1,20 +1,17 @@
-"""One employee's appraisal: read it, and act on it. Every action is a workflow Update
-that the domain validates: wrong stage → 409, wrong person → 403, and either way the
-workflow is left exactly as it was."""
+"""One employee's appraisal: read it, and act on it in the first half of the year
+(sosialisasi, perencanaan, pemantauan; the later stages are in ``wawancara``,
+``penilaian`` and ``tindak_lanjut``). Every action is a workflow Update that the domain
+validates: wrong stage → 409, wrong person → 403, and either way the workflow is left
+exactly as it was."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from api.commands import (
-    COMMAND_RESPONSES,
-    Commander,
-    Nip,
-    PeriodId,
-    appraisal_view,
-    visible_appraisal,
-)
+from api.appraisal_reads import appraisal_view, visible_appraisal
+from api.commands import COMMAND_RESPONSES, Commander
 from api.deps import CurrentActor, Session
+from api.paths import Nip, PeriodId
 from api.schemas import AppraisalView, CheckInReportBody, FeedbackBody
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp

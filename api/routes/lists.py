@@ -14,11 +14,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
 
-from api.access import SEES_EVERYTHING, require_role, scope_of
-from api.commands import PeriodId
+from api.access import SEES_EVERYTHING, scope_of
 from api.deps import CurrentActor, RequestId, Session, context
+from api.paths import CODE_PATTERN, PeriodId
 from api.problems import Problem
 from api.rate_limits import limit, limiters
+from api.roles import HrAuditorOrTimPenilai, HrOrAuditor
 from api.schemas import (
     AgencySummary,
     AppraisalListItem,
@@ -37,7 +38,7 @@ from domain.distribusi import check_distribution
 from domain.notices import STEP_TITLES, PendingStep
 from domain.predikat import Predikat
 from domain.roles import Role
-from domain.schedule import PeriodSchedule
+from domain.schedule import PERIOD_ID_PATTERN, PeriodSchedule
 from domain.stages import Stage
 from persistence.repositories import appraisal_lists, audit, periods, units
 from persistence.repositories.appraisal_lists import AppraisalFilter, AuditFilter, Scope, SortKey
@@ -45,8 +46,6 @@ from persistence.repositories.audit import AuditRecord
 
 router = APIRouter(tags=["lists"])
 MAX_PAGE = 200
-PERIOD_ID = r"^[a-z0-9][a-z0-9-]{0,39}$"
-CODE = r"^[A-Za-z0-9._-]{1,40}$"
 PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # no control characters (PostgreSQL refuses NUL)
 EXPORT_COLUMNS = (
     "period_id", "nip", "name", "position", "agency_code", "unit_code",
@@ -55,9 +54,9 @@ EXPORT_COLUMNS = (
 
 
 def _filters(
-    period_id: Annotated[str | None, Query(pattern=PERIOD_ID)] = None,
-    agency_code: Annotated[str | None, Query(pattern=CODE)] = None,
-    unit_code: Annotated[str | None, Query(pattern=CODE)] = None,
+    period_id: Annotated[str | None, Query(pattern=PERIOD_ID_PATTERN)] = None,
+    agency_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
+    unit_code: Annotated[str | None, Query(pattern=CODE_PATTERN)] = None,
     stage: Stage | None = None,
     predikat: Predikat | None = None,
     overdue: bool | None = None,
@@ -277,11 +276,10 @@ async def my_inbox(actor: CurrentActor, session: Session) -> Inbox:
 
 @router.get("/periods/{period_id}/summary")
 async def period_summary(
-    period_id: PeriodId, actor: CurrentActor, session: Session
+    period_id: PeriodId, actor: HrAuditorOrTimPenilai, session: Session
 ) -> PeriodSummary:
     """Counts per stage and predikat per agency, overdue counts, and each unit's standing
     against its distribution rule (HR and auditor: all; tim penilai: own agency)."""
-    require_role(actor, Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI)
     if await periods.get_period(session, period_id) is None:
         raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
     scope = await scope_of(session, actor)
@@ -343,12 +341,12 @@ async def period_summary(
 
 @router.get("/audit")
 async def audit_trail(
-    actor: CurrentActor,
+    _actor: HrOrAuditor,
     session: Session,
     subject_type: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")] = None,
     subject_id: Annotated[str | None, Query(pattern=PRINTABLE, max_length=120)] = None,
     actor_id: Annotated[str | None, Query(alias="actor", pattern=PRINTABLE, max_length=100)] = None,
-    period_id: Annotated[str | None, Query(pattern=PERIOD_ID)] = None,
+    period_id: Annotated[str | None, Query(pattern=PERIOD_ID_PATTERN)] = None,
     action: Annotated[str | None, Query(pattern=r"^[a-z_.]{1,60}$")] = None,
     kind: Annotated[
         list[AuditKind] | None,
@@ -365,7 +363,6 @@ async def audit_trail(
 ) -> AuditPage:
     """The append-only audit trail, newest first (HR and the auditor). Each event says
     who did what to whom and when, and in ``decision`` what was decided."""
-    require_role(actor, Role.HR_ADMIN, Role.AUDITOR)
     filters = AuditFilter(
         subject_type=subject_type,
         subject_id=subject_id,

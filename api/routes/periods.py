@@ -9,10 +9,8 @@ from fastapi import APIRouter, Response, status
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
-from api.access import actor_agency, require_role
-from api.commands import PeriodId
-from api.deps import Context, CurrentActor, RequestId, Session
-from api.guards import WritingActor
+from api.access import actor_agency
+from api.deps import Context, RequestId, Session
 from api.idempotency import (
     IdempotencyKey,
     fingerprint,
@@ -20,7 +18,9 @@ from api.idempotency import (
     remembered_answer,
     start_once,
 )
+from api.paths import PeriodId
 from api.problems import CONFLICT_RESPONSE, Problem
+from api.roles import HrAuditorOrTimPenilai, HrOrAuditor, HrWriter
 from api.schemas import (
     ExtensionStatus,
     PeriodExtensionBody,
@@ -55,7 +55,7 @@ router = APIRouter(prefix="/periods", tags=["periods"])
 )
 async def start_period(
     body: PeriodRequest,
-    actor: WritingActor,
+    actor: HrWriter,
     ctx: Context,
     session: Session,
     response: Response,
@@ -66,7 +66,6 @@ async def start_period(
     Idempotency-Key, repeating the request returns the first answer. Due times already
     passed are refused unless ``allow_past``, and so is pacing below the configured floor
     (422, each field named)."""
-    require_role(actor, Role.HR_ADMIN)
     period = body.period()
     print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
     remembered = await remembered_answer(
@@ -114,9 +113,10 @@ def refuse_unfit_schedule(period: Period, *, allow_past: bool, ctx: Context) -> 
 
 
 @router.get("/{period_id}")
-async def get_period(period_id: PeriodId, actor: CurrentActor, session: Session) -> PeriodView:
+async def get_period(
+    period_id: PeriodId, actor: HrAuditorOrTimPenilai, session: Session
+) -> PeriodView:
     """Counts per stage (HR and auditor: all; tim penilai: their own agency)."""
-    require_role(actor, Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI)
     period = await periods.get_period(session, period_id)
     if period is None:
         raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
@@ -147,7 +147,7 @@ async def get_period(period_id: PeriodId, actor: CurrentActor, session: Session)
 async def extend_for_many(
     period_id: PeriodId,
     body: PeriodExtensionBody,
-    actor: WritingActor,
+    actor: HrWriter,
     ctx: Context,
     session: Session,
     response: Response,
@@ -157,7 +157,6 @@ async def extend_for_many(
     """Extend a deadline for a unit, an agency or the whole period (HR only). Runs as a
     durable batch; every running reminder and escalation follows the new time. With an
     Idempotency-Key, repeating the request returns the first answer."""
-    require_role(actor, Role.HR_ADMIN)
     if await periods.get_period(session, period_id) is None:
         raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
     command = ExtendDeadline(deadline=body.deadline, new_due=body.new_due, reason=body.reason)
@@ -204,10 +203,9 @@ _STATUS_NAMES = {
 
 @router.get("/{period_id}/extensions/{extension_id}")
 async def extension_status(
-    period_id: PeriodId, extension_id: str, actor: CurrentActor, ctx: Context
+    period_id: PeriodId, extension_id: str, _actor: HrOrAuditor, ctx: Context
 ) -> ExtensionStatus:
-    """How far a bulk extension has got."""
-    require_role(actor, Role.HR_ADMIN, Role.AUDITOR)
+    """How far a bulk extension has got (HR and the auditor)."""
     if not extension_id.startswith(f"extension-{period_id}-"):
         raise Problem("not-found", "Perpanjangan tidak ditemukan")
     handle = ctx.temporal.get_workflow_handle_for(DeadlineExtensionWorkflow.run, extension_id)

@@ -29,9 +29,8 @@ from domain.audit import (
     unit_decision,
 )
 from domain.checkin import Rating
-from domain.development import DevelopmentKind
 from domain.distribusi import UnitPredikat
-from domain.keberatan import KeberatanOutcome
+from domain.evaluation import DevelopmentKind, KeberatanOutcome
 from domain.notices import NoticeKind
 from domain.penilaian import (
     AddKeberatanStatement,

@@ -20,9 +20,8 @@ from temporalio.worker import Worker
 
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.checkin import Rating, Realisation
-from domain.development import DevelopmentKind
 from domain.distribusi import UnitPredikat
-from domain.keberatan import KeberatanOutcome
+from domain.evaluation import DevelopmentKind, KeberatanOutcome
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.penilaian import AddKeberatanStatement, DecideKeberatan, FileKeberatan
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
@@ -49,7 +48,8 @@ from tests.workflows.harness import (
     TEAM,
     Year,
     rated_and_delivered,
-    running_year,
+    start_year,
+    stop_year,
     through_monitoring,
 )
 from workflows.appraisal import AppraisalWorkflow
@@ -199,7 +199,8 @@ async def record_appraisal(
     first_run_too: bool = False,
     **options: object,
 ) -> None:
-    async with running_year(env, **options) as year:  # type: ignore[arg-type]
+    year, worker = await start_year(env, **options)  # type: ignore[arg-type]
+    try:
         await scenario(year)
         await year.skip_to(await env.get_current_time() + timedelta(hours=1))
         if first_run_too:  # the handle from start_workflow names the first run
@@ -207,6 +208,8 @@ async def record_appraisal(
                 env.client, f"{name}_first_run", year.handle.id, year.handle.first_execution_run_id
             )
         await _save(env.client, name, year.handle.id)
+    finally:
+        await stop_year(year, worker)
 
 
 async def record_period_workflows(env: WorkflowEnvironment) -> None:
