@@ -3,6 +3,7 @@
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,16 +28,17 @@ def build_api_context(
     """In dev mode the stack signs and verifies its own tokens; otherwise it trusts the
     configured OIDC provider's JWKS only."""
     issuer = None
-    policy = {
-        "issuer": settings.jwt_issuer,
-        "audience": settings.jwt_audience,
-        "identity_claim": settings.identity_claim,
-        "leeway_seconds": settings.jwt_leeway_seconds,
-        "roles_client": settings.roles_client,
-    }
+    verifier_with_keys = functools.partial(
+        TokenVerifier,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        identity_claim=settings.identity_claim,
+        leeway_seconds=settings.jwt_leeway_seconds,
+        roles_client=settings.roles_client,
+    )
     if settings.dev_mode:
         private_key = load_or_create_private_key(settings.data_dir)
-        verifier = TokenVerifier(**policy, jwks=public_jwks(private_key))
+        verifier = verifier_with_keys(jwks=public_jwks(private_key))
         issuer = DevTokenIssuer(
             private_key_pem=private_key,
             key_id=KEY_ID,
@@ -44,9 +46,9 @@ def build_api_context(
             audience=settings.jwt_audience,
         )
     elif settings.jwks_url:
-        verifier = TokenVerifier(**policy, jwks_url=settings.jwks_url)
+        verifier = verifier_with_keys(jwks_url=settings.jwks_url)
     elif settings.jwks_file:
-        verifier = TokenVerifier(**policy, jwks=json.loads(Path(settings.jwks_file).read_text()))
+        verifier = verifier_with_keys(jwks=json.loads(Path(settings.jwks_file).read_text()))
     else:
         raise SystemExit("Set KINERJA_JWKS_URL or KINERJA_JWKS_FILE (or KINERJA_DEV_MODE=1)")
     return ApiContext(

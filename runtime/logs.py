@@ -31,9 +31,7 @@ class RedactNipFilter(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(
-                logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
-            )
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

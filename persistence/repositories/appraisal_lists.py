@@ -1,6 +1,7 @@
 """The read side's lists: appraisals filtered, scoped to what a caller may see, sorted
 and paged; counts for a period summary; audit events."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -83,7 +84,7 @@ class ListedAppraisal:
     updated_at: datetime
 
 
-def _listing(scope: Scope, filters: AppraisalFilter) -> Select[Any]:
+def _listing(scope: Scope, filters: AppraisalFilter) -> Select[*tuple[Any, ...]]:
     return (
         select(
             Appraisal.period_id,
@@ -132,7 +133,7 @@ async def list_appraisals(
 
 async def stream_appraisals(
     session: AsyncSession, scope: Scope, filters: AppraisalFilter, *, batch: int = 1000
-) -> Any:
+) -> AsyncIterator[ListedAppraisal]:
     """Every matching appraisal, in NIP order, for exports (server-side cursor)."""
     result = await session.stream(
         _listing(scope, filters)

@@ -35,11 +35,11 @@ async def save_state(
         "workflow_id": workflow_id,
         "updated_at": at,
     }
-    statement = insert(Appraisal).values(**values)
-    statement = statement.on_conflict_do_update(
+    row = insert(Appraisal).values(**values)
+    statement = row.on_conflict_do_update(
         index_elements=[Appraisal.period_id, Appraisal.nip],
-        set_={key: statement.excluded[key] for key in values if key not in ("period_id", "nip")},
-        where=Appraisal.version < statement.excluded.version,
+        set_={key: row.excluded[key] for key in values if key not in ("period_id", "nip")},
+        where=Appraisal.version < row.excluded.version,
     ).returning(Appraisal.version)
     return (await session.execute(statement)).scalar_one_or_none() is not None
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from pydantic import BaseModel
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Integer, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -187,7 +187,7 @@ async def caller_record(session: AsyncSession, nip: str) -> CallerRecord | None:
     if employee is None:
         return None
     chain = (
-        select(Employee.supervisor_nip.label("nip"), func.cast(1, Integer).label("depth"))
+        select(Employee.supervisor_nip.label("nip"), cast(literal(1), Integer).label("depth"))
         .where(Employee.nip == nip)
         .cte("chain", recursive=True)
     )

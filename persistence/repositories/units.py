@@ -51,13 +51,11 @@ async def save_unit_state(session: AsyncSession, state: UnitState, *, at: dateti
         "state": state.model_dump(mode="json"),
         "updated_at": at,
     }
-    statement = insert(UnitAssessment).values(**values)
-    statement = statement.on_conflict_do_update(
+    row = insert(UnitAssessment).values(**values)
+    statement = row.on_conflict_do_update(
         index_elements=[UnitAssessment.period_id, UnitAssessment.unit_code],
-        set_={
-            key: statement.excluded[key] for key in values if key not in ("period_id", "unit_code")
-        },
-        where=UnitAssessment.version < statement.excluded.version,
+        set_={key: row.excluded[key] for key in values if key not in ("period_id", "unit_code")},
+        where=UnitAssessment.version < row.excluded.version,
     ).returning(UnitAssessment.version)
     return (await session.execute(statement)).scalar_one_or_none() is not None
 
