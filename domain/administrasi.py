@@ -15,12 +15,13 @@ from domain.appraisal import (
     SupervisorChange,
     require,
 )
-from domain.deadlines import advance, effective_due, is_deadline_key
+from domain.deadlines import effective_due, is_deadline_key
 from domain.errors import InvalidInputError, WrongStateError
 from domain.nip import NipError, parse_nip
 from domain.roles import Role
 from domain.segregation import require_independent, require_not_self_appointed
 from domain.stages import Stage
+from domain.transition import advance
 
 
 class ExtendDeadline(Command):

@@ -14,9 +14,12 @@ from typing import ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.checkin import CheckIn
+from domain.development import DevelopmentAction
+from domain.dialogue import Dialogue
 from domain.errors import NotPermittedError
-from domain.evaluation import DevelopmentAction, Dialogue, Keberatan, Result
+from domain.keberatan import Keberatan
 from domain.notices import Notice
+from domain.result import Result
 from domain.roles import Role
 from domain.schedule import PeriodSchedule
 from domain.skp import Skp

@@ -21,7 +21,6 @@ from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.appraisal import AppraisalState, Command
 from domain.deadlines import effective_due
 from domain.errors import DomainError
-from domain.evaluation import Result
 from domain.notices import NoticeKind
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.penilaian import (
@@ -33,6 +32,7 @@ from domain.penilaian import (
     keberatan_window_closes,
 )
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
+from domain.result import Result
 from domain.schedule import PeriodSchedule
 from domain.sosialisasi import Acknowledge
 from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone

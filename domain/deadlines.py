@@ -218,15 +218,3 @@ def with_notice(
     )
     updated = state.model_copy(update={"notices": (*state.notices, notice)})
     return updated.advanced(overdue=is_overdue(updated, schedule, at))
-
-
-def advance(
-    state: AppraisalState, schedule: PeriodSchedule, now: datetime, **changes: object
-) -> AppraisalState:
-    """Apply a command's ``changes`` (one version step) and recompute the overdue flag,
-    which every transition may change (a late step done, a new step already late)."""
-    updated = state.advanced(**changes)
-    overdue = is_overdue(updated, schedule, now)
-    if overdue == updated.overdue:
-        return updated
-    return updated.model_copy(update={"overdue": overdue})

@@ -24,11 +24,11 @@ from domain.checkin import (
     Realisation,
     indicators_behind,
 )
-from domain.deadlines import advance
 from domain.errors import InvalidInputError, WrongStateError
 from domain.schedule import expected_share
 from domain.segregation import require_independent
 from domain.stages import Stage
+from domain.transition import advance
 
 
 def _checkin(state: AppraisalState, index: int) -> CheckIn:

@@ -10,15 +10,8 @@ from pydantic import Field
 
 from domain.appraisal import Actor, AppraisalState, Command, LongNote, Note, RuleContext, require
 from domain.checkin import Rating
-from domain.deadlines import advance
 from domain.errors import InvalidInputError, NotPermittedError, WrongStateError
-from domain.evaluation import (
-    Keberatan,
-    KeberatanDecision,
-    KeberatanOutcome,
-    KeberatanStatement,
-    Result,
-)
+from domain.keberatan import Keberatan, KeberatanDecision, KeberatanOutcome, KeberatanStatement
 from domain.nip import is_valid_nip
 from domain.predikat import (
     CREDIT_PERCENT,
@@ -27,9 +20,11 @@ from domain.predikat import (
     predikat,
     suggest_results_rating,
 )
+from domain.result import Result
 from domain.roles import Role
 from domain.segregation import require_independent
 from domain.stages import Stage
+from domain.transition import advance
 
 IMPROVEMENT_PERIOD = timedelta(days=183)  # six months to improve (PP 30/2019)
 

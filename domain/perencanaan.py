@@ -8,12 +8,13 @@ from pydantic import Field
 
 from domain.appraisal import Actor, AppraisalState, Command, Note, RuleContext, require
 from domain.checkin import CheckIn
-from domain.deadlines import advance, effective_due
+from domain.deadlines import effective_due
 from domain.errors import WrongStateError
 from domain.roles import Role
 from domain.segregation import require_independent
 from domain.skp import Skp, SkpContent, SkpEvent, SkpEventKind, SkpStatus
 from domain.stages import Stage
+from domain.transition import advance
 
 _EDITABLE = (SkpStatus.BELUM_DISUSUN, SkpStatus.DRAF, SkpStatus.DIKEMBALIKAN)
 

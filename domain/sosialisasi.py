@@ -3,9 +3,9 @@
 from typing import ClassVar
 
 from domain.appraisal import Actor, AppraisalState, Command, RuleContext, require
-from domain.deadlines import advance
 from domain.errors import WrongStateError
 from domain.stages import Stage
+from domain.transition import advance
 
 
 class Acknowledge(Command):

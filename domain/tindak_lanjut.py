@@ -16,12 +16,12 @@ from domain.appraisal import (
     replace_item,
     require,
 )
-from domain.deadlines import advance
+from domain.development import DevelopmentAction, DevelopmentKind
 from domain.errors import InvalidInputError, WrongStateError
-from domain.evaluation import DevelopmentAction, DevelopmentKind
 from domain.roles import Role
 from domain.segregation import require_independent
 from domain.stages import Stage
+from domain.transition import advance
 
 
 def _require_tindak_lanjut(state: AppraisalState) -> None:

@@ -8,13 +8,13 @@ from typing import ClassVar
 from pydantic import Field
 
 from domain.appraisal import Actor, AppraisalState, Command, LongNote, RuleContext, require
-from domain.deadlines import advance
+from domain.dialogue import Dialogue, FollowUp
 from domain.errors import InvalidInputError, WrongStateError
-from domain.evaluation import Dialogue, FollowUp
 from domain.nip import is_valid_nip
 from domain.roles import Role
 from domain.segregation import require_independent
 from domain.stages import Stage
+from domain.transition import advance
 
 
 def _may_hold(state: AppraisalState, actor: Actor) -> bool:

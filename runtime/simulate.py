@@ -37,8 +37,9 @@ from temporalio.service import RPCError
 
 from domain.appraisal import Actor, AppraisalState, Command
 from domain.checkin import Rating, Realisation
+from domain.development import DevelopmentKind
 from domain.distribusi import UnitPredikat, check_distribution
-from domain.evaluation import DevelopmentKind, KeberatanOutcome
+from domain.keberatan import KeberatanOutcome
 from domain.notices import NoticeKind, notice_recipient
 from domain.organisation import EmployeeRecord
 from domain.pemantauan import GiveFeedback, ReportCheckIn

@@ -3,6 +3,7 @@ the performance dialogue, the rating and its predicate, delivery by the unit's
 finalisation, keberatan heard and decided by the atasan penilai, and tindak lanjut for
 an employee below expectations."""
 
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -143,142 +144,135 @@ def year_end_writes(url: str) -> list[tuple[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """One wrong move: who tries what, and the answer it must get."""
+
+    label: str
+    path: str
+    caller: str
+    body: Any
+    status: int
+    kind: str
+    detail: str | None = None  # a part of the problem's detail, where it matters
+
+
+DIALOGUE = dialogue_body(STAFF, SUPERVISOR)
+SELF_RATING = {"hasil_kerja": "di_atas", "perilaku": "di_atas"}
+# Each stage the appraisal is walked to, and every wrong move tried there.
+REFUSALS: dict[str, list[Refusal]] = {
+    "wawancara": [
+        Refusal("rating before the dialogue", "/rating", "supervisor", SESUAI_BODY := {
+            "hasil_kerja": "sesuai", "perilaku": "sesuai"}, 409, "wrong-state"),
+        Refusal("dialogue without the employee", "/wawancara", "supervisor",
+                {**DIALOGUE, "participants": [SUPERVISOR]}, 422, "validation-error"),
+        Refusal("dialogue by the employee", "/wawancara", "employee", DIALOGUE, 403, "forbidden"),
+    ],
+    "penilaian": [
+        Refusal("self-rating", "/rating", "employee", SELF_RATING, 403, "forbidden"),
+    ],
+    "rated": [
+        Refusal("keberatan before delivery", "/keberatan", "employee",
+                {"reasons": "Terlalu rendah"}, 409, "wrong-state", "belum disampaikan"),
+        Refusal("self-rating once rated", "/rating", "employee", SELF_RATING, 403, "forbidden"),
+    ],
+    "delivered": [
+        Refusal("decision with nothing to decide", "/keberatan/decision", "head",
+                {"outcome": "ditolak", "reasoning": "Tidak ada yang diputus"}, 409, "wrong-state"),
+        Refusal("keberatan by the atasan", "/keberatan", "head",
+                {"reasons": "Atas nama staf"}, 403, "forbidden"),
+        Refusal("rating after delivery", "/rating", "supervisor",
+                {"hasil_kerja": "di_atas", "perilaku": "sesuai"}, 409, "wrong-state"),
+    ],
+    "heard": [
+        Refusal("keberatan twice", "/keberatan", "employee",
+                {"reasons": "Sekali lagi"}, 409, "wrong-state"),
+        Refusal("decision by the supervisor", "/keberatan/decision", "supervisor",
+                {"outcome": "ditolak", "reasoning": "Saya yang menilai"}, 403, "forbidden"),
+        Refusal("decision by HR", "/keberatan/decision", "hr",
+                {"outcome": "ditolak", "reasoning": "BKPSDM memutus"}, 403, "forbidden"),
+        Refusal("changed without ratings", "/keberatan/decision", "head",
+                {"outcome": "diubah", "reasoning": "Nilai dinaikkan"}, 422, "validation-error"),
+        Refusal("changed to the same ratings", "/keberatan/decision", "head",
+                {"outcome": "diubah", "reasoning": "Nilai tetap", **SESUAI_BODY},
+                422, "validation-error"),
+        Refusal("statement by a colleague", "/keberatan/statements", "tim",
+                {"text": "Saya saksi"}, 403, "forbidden"),
+    ],
+}  # fmt: skip
+STRANGERS = {
+    "peer under the same supervisor": (PEER, ("pejabat_penilai", "atasan_penilai")),
+    "employee of another agency": (OUTSIDER, ()),
+    "tim penilai of another agency (claimed)": (OUTSIDER, ("tim_penilai",)),
+}
+
+
+async def _try_all(
+    client: httpx.AsyncClient, staff: Journey, callers: dict[str, dict[str, str]], stage: str
+) -> list[str]:
+    """Every wrong move of ``stage``, each checked on its own; what went wrong, if anything
+    (so one surprise does not hide the rest), including any change to the appraisal."""
+    before = await staff.read()
+    failures = []
+    for move in REFUSALS[stage]:
+        response = await staff.call("POST", move.path, callers[move.caller], move.body)
+        problem = response.json() if response.status_code >= 400 else {}
+        if (response.status_code, problem.get("type")) != (move.status, f"/problems/{move.kind}"):
+            failures.append(f"{stage}: {move.label} answered {response.status_code} {problem}")
+        elif move.detail and move.detail not in problem.get("detail", ""):
+            failures.append(f"{stage}: {move.label} said {problem.get('detail')!r}")
+    if await staff.read() != before:
+        failures.append(f"{stage}: the refused moves changed the appraisal")
+    return failures
+
+
+async def _strangers_see_nothing(
+    client: httpx.AsyncClient, auth: TokenFor, staff: Journey
+) -> list[str]:
+    before = await staff.read()
+    failures = []
+    for who, (nip, roles) in STRANGERS.items():
+        for url, body in year_end_writes(staff.url):
+            response = await client.post(url, headers=auth(nip, *roles), json=body)
+            detail = response.json().get("detail") if response.status_code == 404 else None
+            if detail != "Penilaian tidak ditemukan":
+                failures.append(f"{who} on {url}: {response.status_code} {response.text}")
+    if await staff.read() != before:
+        failures.append("strangers changed the appraisal")
+    return failures
+
+
 async def test_wrong_people_and_wrong_states_are_refused_and_change_nothing(
     client: httpx.AsyncClient, auth: TokenFor, period_id: str
 ) -> None:
     await start_period(client, auth, period_id)
     unit = journeys(client, auth, period_id)
     staff = unit[STAFF]
-    supervisor = auth(SUPERVISOR, "pejabat_penilai")
     head = auth(HEAD, "pejabat_penilai")
+    callers = {
+        "employee": staff.employee,
+        "supervisor": auth(SUPERVISOR, "pejabat_penilai"),
+        "head": head,
+        "hr": auth(HR, "hr_admin"),
+        "tim": auth(TIM, "tim_penilai"),
+    }
+    failures: list[str] = []
     await staff.to_wawancara()
-
-    async def unchanged(action: Any) -> None:
-        before = await staff.read()
-        await action()
-        assert await staff.read() == before
-
-    async def strangers_see_nothing() -> None:
-        strangers = {
-            "peer under the same supervisor": auth(PEER, "pejabat_penilai", "atasan_penilai"),
-            "employee of another agency": auth(OUTSIDER),
-            "tim penilai of another agency": auth(OUTSIDER, "tim_penilai"),
-        }
-        for who, headers in strangers.items():
-            for url, body in year_end_writes(staff.url):
-                response = await client.post(url, headers=headers, json=body)
-                problem = assert_problem(response, 404, "not-found")
-                assert problem["detail"] == "Penilaian tidak ditemukan", (who, url)
-
-    await unchanged(strangers_see_nothing)
-
-    async def refused_in_wawancara() -> None:
-        rating_now = await staff.call(
-            "POST", "/rating", supervisor, {"hasil_kerja": "sesuai", "perilaku": "sesuai"}
-        )
-        assert_problem(rating_now, 409, "wrong-state")
-        without_the_employee = {**dialogue_body(STAFF, SUPERVISOR), "participants": [SUPERVISOR]}
-        assert_problem(
-            await staff.call("POST", "/wawancara", supervisor, without_the_employee),
-            422,
-            "validation-error",
-        )
-        by_the_employee = await staff.call(
-            "POST", "/wawancara", staff.employee, dialogue_body(STAFF, SUPERVISOR)
-        )
-        assert_problem(by_the_employee, 403, "forbidden")
-
-    await unchanged(refused_in_wawancara)
+    failures += await _strangers_see_nothing(client, auth, staff)
+    failures += await _try_all(client, staff, callers, "wawancara")
     await staff.record_dialogue()
-
-    async def refused_before_rating() -> None:
-        self_rated = await staff.call(
-            "POST", "/rating", staff.employee, {"hasil_kerja": "di_atas", "perilaku": "di_atas"}
-        )
-        assert_problem(self_rated, 403, "forbidden")
-
-    await unchanged(refused_before_rating)
+    failures += await _try_all(client, staff, callers, "penilaian")
     await staff.rate("sesuai", "sesuai")
-
-    async def refused_before_delivery() -> None:
-        early = await staff.call(
-            "POST", "/keberatan", staff.employee, {"reasons": "Terlalu rendah"}
-        )
-        assert "belum disampaikan" in assert_problem(early, 409, "wrong-state")["detail"]
-        still_self = await staff.call(
-            "POST", "/rating", staff.employee, {"hasil_kerja": "di_atas", "perilaku": "di_atas"}
-        )
-        assert_problem(still_self, 403, "forbidden")
-
-    await unchanged(refused_before_delivery)
-
-    await rate_unit(
-        client, auth, period_id, {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS if nip != STAFF}
-    )
+    failures += await _try_all(client, staff, callers, "rated")
+    others = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS if nip != STAFF}
+    await rate_unit(client, auth, period_id, others)
     await finalised_unit(client, auth, period_id, "istimewa")
-
-    async def refused_without_keberatan() -> None:
-        nothing_to_decide = await staff.call(
-            "POST",
-            "/keberatan/decision",
-            head,
-            {"outcome": "ditolak", "reasoning": "Tidak ada yang diputus"},
-        )
-        assert_problem(nothing_to_decide, 409, "wrong-state")
-        by_the_atasan = await staff.call("POST", "/keberatan", head, {"reasons": "Atas nama staf"})
-        assert_problem(by_the_atasan, 403, "forbidden")
-        rated_after_delivery = await staff.call(
-            "POST", "/rating", supervisor, {"hasil_kerja": "di_atas", "perilaku": "sesuai"}
-        )
-        assert_problem(rated_after_delivery, 409, "wrong-state")
-
-    await unchanged(refused_without_keberatan)
+    failures += await _try_all(client, staff, callers, "delivered")
     await staff.ok("POST", "/keberatan", staff.employee, {"reasons": "Capaian tidak dihitung"})
+    failures += await _try_all(client, staff, callers, "heard")
+    failures += await _strangers_see_nothing(client, auth, staff)
 
-    async def refused_while_heard() -> None:
-        twice = await staff.call("POST", "/keberatan", staff.employee, {"reasons": "Sekali lagi"})
-        assert_problem(twice, 409, "wrong-state")
-        by_the_supervisor = await staff.call(
-            "POST",
-            "/keberatan/decision",
-            supervisor,
-            {"outcome": "ditolak", "reasoning": "Saya yang menilai"},
-        )
-        assert_problem(by_the_supervisor, 403, "forbidden")
-        by_hr = await staff.call(
-            "POST",
-            "/keberatan/decision",
-            auth(HR, "hr_admin"),
-            {"outcome": "ditolak", "reasoning": "BKPSDM memutus"},
-        )
-        assert_problem(by_hr, 403, "forbidden")
-        changed_without_ratings = await staff.call(
-            "POST",
-            "/keberatan/decision",
-            head,
-            {"outcome": "diubah", "reasoning": "Nilai dinaikkan"},
-        )
-        assert_problem(changed_without_ratings, 422, "validation-error")
-        changed_to_the_same = await staff.call(
-            "POST",
-            "/keberatan/decision",
-            head,
-            {
-                "outcome": "diubah",
-                "reasoning": "Nilai tetap",
-                "hasil_kerja": "sesuai",
-                "perilaku": "sesuai",
-            },
-        )
-        assert_problem(changed_to_the_same, 422, "validation-error")
-        statement_by_a_colleague = await staff.call(
-            "POST", "/keberatan/statements", auth(TIM, "tim_penilai"), {"text": "Saya saksi"}
-        )
-        assert_problem(statement_by_a_colleague, 403, "forbidden")
-
-    await unchanged(refused_while_heard)
-    await unchanged(strangers_see_nothing)
-
+    assert failures == []
     decided = await staff.ok(
         "POST", "/keberatan/decision", head, {"outcome": "ditolak", "reasoning": "Sudah tepat"}
     )

@@ -8,14 +8,11 @@ from typing import Literal
 
 from domain.appraisal import Actor, AppraisalState, RuleContext
 from domain.checkin import CheckIn, CheckInReport, Feedback, Rating, Realisation
-from domain.evaluation import (
-    DevelopmentAction,
-    DevelopmentKind,
-    Dialogue,
-    Keberatan,
-    Result,
-)
+from domain.development import DevelopmentAction, DevelopmentKind
+from domain.dialogue import Dialogue
+from domain.keberatan import Keberatan
 from domain.predikat import CREDIT_PERCENT, NEEDS_DEVELOPMENT, PROMOTION_ELIGIBLE, predikat
+from domain.result import Result
 from domain.roles import Role
 from domain.schedule import PeriodSchedule
 from domain.skp import (

@@ -29,8 +29,9 @@ from domain.audit import (
     unit_decision,
 )
 from domain.checkin import Rating
+from domain.development import DevelopmentKind
 from domain.distribusi import UnitPredikat
-from domain.evaluation import DevelopmentKind, KeberatanOutcome
+from domain.keberatan import KeberatanOutcome
 from domain.notices import NoticeKind
 from domain.penilaian import (
     AddKeberatanStatement,

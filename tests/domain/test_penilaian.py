@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from domain.appraisal import Actor, AppraisalState, Command
 from domain.checkin import Rating
 from domain.deadlines import earliest_notice, next_notice, pending_steps, with_notice
+from domain.dialogue import FollowUp, FollowUpKind
 from domain.errors import DomainError, InvalidInputError, NotPermittedError, WrongStateError
-from domain.evaluation import FollowUp, FollowUpKind, KeberatanOutcome
+from domain.keberatan import KeberatanOutcome
 from domain.notices import NoticeKind, PlannedNotice, StepKind
 from domain.penilaian import (
     AddKeberatanStatement,

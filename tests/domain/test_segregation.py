@@ -10,8 +10,9 @@ import pytest
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.appraisal import Actor, Command
 from domain.checkin import Rating
+from domain.development import DevelopmentKind
 from domain.errors import DomainError, NotPermittedError
-from domain.evaluation import DevelopmentKind, KeberatanOutcome
+from domain.keberatan import KeberatanOutcome
 from domain.pemantauan import GiveFeedback
 from domain.penilaian import DecideKeberatan, RateAppraisal
 from domain.perencanaan import ApproveSkp, ReturnSkp

@@ -17,8 +17,9 @@ from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.appraisal import Actor, AppraisalState, Command
 from domain.checkin import Rating, Realisation
 from domain.deadlines import earliest_notice, is_overdue, with_notice
+from domain.development import DevelopmentKind
 from domain.errors import DomainError
-from domain.evaluation import DevelopmentKind, KeberatanOutcome
+from domain.keberatan import KeberatanOutcome
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.penilaian import (
     AddKeberatanStatement,

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from domain.administrasi import ExtendDeadline
 from domain.appraisal import Actor, AppraisalState, Command
 from domain.deadlines import earliest_notice, pending_steps, with_notice
+from domain.development import DevelopmentKind
 from domain.errors import DomainError, InvalidInputError, NotPermittedError, WrongStateError
-from domain.evaluation import DevelopmentKind
 from domain.notices import NoticeKind, PendingStep, PlannedNotice, StepKind
 from domain.penilaian import close_window_if_due
 from domain.roles import Role

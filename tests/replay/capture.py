@@ -20,8 +20,9 @@ from temporalio.worker import Worker
 
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.checkin import Rating, Realisation
+from domain.development import DevelopmentKind
 from domain.distribusi import UnitPredikat
-from domain.evaluation import DevelopmentKind, KeberatanOutcome
+from domain.keberatan import KeberatanOutcome
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.penilaian import AddKeberatanStatement, DecideKeberatan, FileKeberatan
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
@@ -48,8 +49,7 @@ from tests.workflows.harness import (
     TEAM,
     Year,
     rated_and_delivered,
-    start_year,
-    stop_year,
+    running_year,
     through_monitoring,
 )
 from workflows.appraisal import AppraisalWorkflow
@@ -199,8 +199,7 @@ async def record_appraisal(
     first_run_too: bool = False,
     **options: object,
 ) -> None:
-    year, worker = await start_year(env, **options)  # type: ignore[arg-type]
-    try:
+    async with running_year(env, **options) as year:  # type: ignore[arg-type]
         await scenario(year)
         await year.skip_to(await env.get_current_time() + timedelta(hours=1))
         if first_run_too:  # the handle from start_workflow names the first run
@@ -208,8 +207,6 @@ async def record_appraisal(
                 env.client, f"{name}_first_run", year.handle.id, year.handle.first_execution_run_id
             )
         await _save(env.client, name, year.handle.id)
-    finally:
-        await stop_year(year, worker)
 
 
 async def record_period_workflows(env: WorkflowEnvironment) -> None:

@@ -3,6 +3,7 @@ the workflow tests and by the replay-history recorder."""
 
 import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -87,10 +88,11 @@ async def accepted_updates(year: Year) -> int:
     return sum(1 for event in history.events if event.event_type == accepted)
 
 
-async def start_year(
+@contextlib.asynccontextmanager
+async def running_year(
     env: WorkflowEnvironment, history_limit: int | None = None, **schedule: Any
-) -> tuple[Year, Worker]:
-    """A new appraisal for STAFF and a running worker for it (the caller stops both).
+) -> AsyncIterator[Year]:
+    """A new appraisal for STAFF with a worker running for it, both stopped on exit.
 
     Each year starts on the next 1 January, so check-in dates are the same in every run
     whatever the server's clock already shows."""
@@ -100,33 +102,36 @@ async def start_year(
     period = make_period(f"y{uuid.uuid4().hex[:8]}", start=start_at, **schedule)
     fakes = FakeActivities(supervisors={STAFF: SUPERVISOR, SUPERVISOR: HEAD, HEAD: None})
     queue = f"year-{uuid.uuid4().hex[:8]}"
-    worker = Worker(
+    async with Worker(
         env.client,
         task_queue=queue,
         workflows=[AppraisalWorkflow],
         activities=fakes.all(),
         workflow_runner=workflow_runner(),
-    )
-    await worker.__aenter__()
-    state = AppraisalState(
-        period_id=period.period_id,
-        nip=STAFF,
-        agency_code="DINKES",
-        unit_code="DINKES-UMUM",
-        supervisor_nip=SUPERVISOR,
-    )
-    handle = await env.client.start_workflow(
-        AppraisalWorkflow.run,
-        AppraisalInput(
-            state=state, schedule=period.resolved_schedule(), history_limit=history_limit
-        ),
-        id=f"appraisal-{period.period_id}-{STAFF}",
-        task_queue=queue,
-    )
-    return Year(env, handle, fakes, period, start_at), worker
+    ):
+        state = AppraisalState(
+            period_id=period.period_id,
+            nip=STAFF,
+            agency_code="DINKES",
+            unit_code="DINKES-UMUM",
+            supervisor_nip=SUPERVISOR,
+        )
+        handle = await env.client.start_workflow(
+            AppraisalWorkflow.run,
+            AppraisalInput(
+                state=state, schedule=period.resolved_schedule(), history_limit=history_limit
+            ),
+            id=f"appraisal-{period.period_id}-{STAFF}",
+            task_queue=queue,
+        )
+        year = Year(env, handle, fakes, period, start_at)
+        try:
+            yield year
+        finally:
+            await _finish(year)
 
 
-async def stop_year(year: Year, worker: Worker) -> None:
+async def _finish(year: Year) -> None:
     """The time-skipping server only skips while no task waits on a queue, so an
     appraisal must not outlive its worker: terminate it first."""
     latest = year.env.client.get_workflow_handle(year.handle.id)
@@ -136,7 +141,6 @@ async def stop_year(year: Year, worker: Worker) -> None:
             # of signalling leaves the test server unable to skip time
             await latest.result()
         await latest.terminate("done")
-    await worker.__aexit__(None, None, None)
 
 
 ATASAN = Actor(subject=HEAD, nip=HEAD, roles=frozenset({Role.PEJABAT_PENILAI}))

@@ -2,14 +2,11 @@
 activities replaced by in-memory fakes: the SKP loop, reminders and escalations at the
 right simulated times, extensions, check-ins, at-risk, mutasi and continue-as-new."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
 from domain.checkin import Realisation
@@ -33,23 +30,8 @@ from tests.workflows.harness import (
     Year,
     about,
     accepted_updates,
-    start_year,
-    stop_year,
 )
 from workflows.appraisal import AppraisalWorkflow
-
-
-@pytest.fixture
-async def year_factory(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Any]:
-    started: list[tuple[Year, Worker]] = []
-
-    async def start(history_limit: int | None = None, **schedule: Any) -> Year:
-        started.append(await start_year(time_skipping_env, history_limit, **schedule))
-        return started[-1][0]
-
-    yield start
-    for year, worker in started:
-        await stop_year(year, worker)
 
 
 async def test_skp_returned_twice_then_approved(year_factory: Any) -> None:

@@ -2,7 +2,6 @@
 story (health staff below target get training), keberatan upheld, changing the
 predicate, or too late, and overdue steps escalating at the year's end."""
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.checkin import Rating
-from domain.evaluation import DevelopmentKind, KeberatanOutcome
+from domain.development import DevelopmentKind
+from domain.keberatan import KeberatanOutcome
 from domain.notices import NoticeKind, StepKind
 from domain.penilaian import (
     IMPROVEMENT_PERIOD,
@@ -35,8 +35,6 @@ from tests.workflows.harness import (
     Year,
     about,
     rated_and_delivered,
-    start_year,
-    stop_year,
     through_monitoring,
 )
 from workflows.appraisal import AppraisalWorkflow
@@ -45,19 +43,6 @@ from workflows.cycle import CycleWorkflow
 from workflows.ids import cycle_workflow_id
 
 R = Rating
-
-
-@pytest.fixture
-async def year_factory(time_skipping_env: WorkflowEnvironment) -> AsyncIterator[Any]:
-    started: list[tuple[Year, Worker]] = []
-
-    async def start(**schedule: Any) -> Year:
-        started.append(await start_year(time_skipping_env, **schedule))
-        return started[-1][0]
-
-    yield start
-    for year, worker in started:
-        await stop_year(year, worker)
 
 
 def escalations(state: Any, step: StepKind) -> list[tuple[int, Role, str | None]]:
