@@ -1,6 +1,8 @@
 """Role requirements, declared in a route's signature so that none can be forgotten:
-``actor: HrWriter`` refuses (403) a caller without the role before the handler runs and
-before anything is looked up. The roles are the roster's (``api.deps.current_actor``).
+``actor: HrWriter`` refuses (403) a caller without the role before the handler runs,
+before anything is looked up and before the body is validated (so a caller without the
+role learns nothing of what would be accepted). The roles are the roster's
+(``api.deps.current_actor``).
 
 Where the refusal has to wait for a lookup (a caller who may not even see an appraisal
 is answered 404, not 403), the requirement is still declared in the signature, on the
