@@ -31,8 +31,8 @@ from api.auth import DevTokenIssuer
 from bench import kinerja_rows, stack
 from bench.measure import Row, percentile
 from bench.raw_rows import RawFigures, measure_raw
+from rehearsal.organisation import generate_organisation
 from runtime.devkeys import KEY_ID, public_jwks
-from runtime.simulate import generate_organisation
 from runtime.temporal import temporal_keys
 from workflows.ids import appraisal_workflow_id
 

@@ -21,15 +21,15 @@ from api.auth import DevTokenIssuer
 from bench.measure import closed_loop, median, open_loop, percentile, wait_until
 from bench.stack import asyncpg_dsn
 from domain.organisation import EmployeeRecord
+from domain.predikat import Predikat
 from domain.schedule import Period, PeriodSchedule
 from persistence.db import create_engine, create_sessionmaker
 from persistence.repositories import units as unit_repo
 from persistence.repositories.appraisals import count_by_stage, open_appraisal_nips
 from persistence.repositories.organisation import upsert_roster
-from runtime.simulate import generate_organisation, skp_content
-
-WIB_OFFSET = timedelta(hours=7)
-CONTENT = skp_content().model_dump(mode="json")
+from rehearsal.behaviour import RATINGS, Behaviour, Person, people
+from rehearsal.http_driver import ApiAppraisal
+from rehearsal.organisation import generate_organisation
 
 
 class Tokens:
@@ -141,56 +141,16 @@ async def measure_period_start(
 # --- the full cycle --------------------------------------------------------------------
 
 
-@dataclass
-class Person:
-    record: EmployeeRecord
-    atasan: str | None
-    late: bool
-    returned: bool
-    predikat: str
-    objects: bool
+# The full cycle's people: 5 % acknowledge late (after the due time, so they are
+# reminded and escalated), 20 % get their SKP returned once, and half of those rated
+# below expectations object (2 % of the others); predicates spread as the default.
+CYCLE_BEHAVIOUR = Behaviour(
+    late_share=0.05, return_share=0.2, objection_share_low=0.5, objection_share_other=0.02
+)
 
 
-RATINGS = {
-    "sangat_baik": ("di_atas", "di_atas"),
-    "baik": ("sesuai", "sesuai"),
-    "butuh_perbaikan": ("di_bawah", "sesuai"),
-    "kurang": ("sesuai", "di_bawah"),
-    "sangat_kurang": ("di_bawah", "di_bawah"),
-}
-SPREAD = {
-    "sangat_baik": 0.15,
-    "baik": 0.62,
-    "butuh_perbaikan": 0.15,
-    "kurang": 0.06,
-    "sangat_kurang": 0.02,
-}
-LOW = {"butuh_perbaikan", "kurang", "sangat_kurang"}
-
-
-def people(records: Sequence[EmployeeRecord], seed: int) -> list[Person]:
-    """The behaviour model of the full cycle: 5 % acknowledge late (after the due time,
-    so they are reminded and escalated), 20 % get their SKP returned once, predicates
-    spread as ``SPREAD``, and half of those rated below expectations object (2 % of the
-    others)."""
-    rng = random.Random(seed)
-    supervisor = {r.nip: r.supervisor_nip for r in records}
-    crowd = []
-    for record in records:
-        grade = rng.choices(list(SPREAD), weights=list(SPREAD.values()))[0]
-        objects = rng.random() < (0.5 if grade in LOW else 0.02)
-        atasan = supervisor.get(record.supervisor_nip) if record.supervisor_nip else None
-        crowd.append(
-            Person(
-                record=record,
-                atasan=atasan,
-                late=rng.random() < 0.05,
-                returned=rng.random() < 0.2,
-                predikat=grade,
-                objects=objects,
-            )
-        )
-    return crowd
+def crowd_of(records: Sequence[EmployeeRecord], seed: int) -> list[Person]:
+    return list(people(records, CYCLE_BEHAVIOUR, random.Random(seed), Person).values())
 
 
 @dataclass
@@ -235,9 +195,17 @@ class CycleDriver:
     def hr(self) -> dict[str, str]:
         return self.tokens(self.hr_nip, "hr_admin")
 
-    def penilai(self, person: Person) -> dict[str, str]:
-        boss = person.record.supervisor_nip
-        return self.tokens(boss, "pejabat_penilai") if boss else self.hr
+    def appraisal(self, person: Person) -> ApiAppraisal:
+        """``person``'s appraisal, each step sent through :meth:`call`."""
+        record = person.record
+        return ApiAppraisal(
+            self.send, self.tokens, self.period_id, record.nip, record.supervisor_nip, self.hr_nip
+        )
+
+    async def send(
+        self, method: str, url: str, headers: dict[str, str], body: Any, name: str
+    ) -> dict[str, Any]:
+        return await self.call(method, url, headers, body, name=name)
 
     async def call(
         self, method: str, path: str, headers: dict[str, str], body: Any = None, *, name: str
@@ -268,87 +236,39 @@ class CycleDriver:
         if self._in_flight == 0:
             self.busy_seconds += time.perf_counter() - self._busy_since
 
-    async def act(
-        self,
-        person: Person,
-        method: str,
-        path: str,
-        headers: dict[str, str],
-        body: Any = None,
-        *,
-        name: str,
-    ) -> dict[str, Any]:
-        url = f"/appraisals/{self.period_id}/{person.record.nip}{path}"
-        return await self.call(method, url, headers, body, name=name)
-
     async def to_rating(self, person: Person, late_until: float) -> None:
-        me = self.tokens(person.record.nip)
-        boss = self.penilai(person)
+        appraisal = self.appraisal(person)
         if person.late:
             await asyncio.sleep(max(0.0, late_until - time.monotonic()))
-        await self.act(person, "POST", "/acknowledge", me, name="acknowledge")
-        await self.act(person, "PUT", "/skp", me, {"content": CONTENT}, name="draft_skp")
-        await self.act(person, "POST", "/skp/submit", me, name="submit_skp")
+        await appraisal.acknowledge()
+        await appraisal.draft_skp()
+        await appraisal.submit_skp()
         if person.returned:
-            note = {"note": "Perjelas target kuantitas RHK utama"}
-            await self.act(person, "POST", "/skp/return", boss, note, name="return_skp")
-            await self.act(person, "PUT", "/skp", me, {"content": CONTENT}, name="draft_skp")
-            await self.act(person, "POST", "/skp/submit", me, name="submit_skp")
-        await self.act(person, "POST", "/skp/approve", boss, {"note": "Disetujui"}, name="approve")
+            await appraisal.return_skp()
+            await appraisal.draft_skp()
+            await appraisal.submit_skp()
+        await appraisal.approve_skp()
         for index in (1, 2):
-            report = {
-                "realisations": [
-                    {"indicator_id": "ind-1", "value": 6 * index},
-                    {"indicator_id": "ind-2", "value": 88},
-                ],
-                "evidence": [{"url": "https://arsip.example.go.id/bukti.pdf"}],
-            }
-            await self.act(person, "POST", f"/checkins/{index}/report", me, report, name="report")
-            await self.act(
-                person, "POST", f"/checkins/{index}/feedback", boss,
-                {"text": "Terus pertahankan"}, name="feedback",
-            )  # fmt: skip
-        participants = [person.record.nip]
-        if person.record.supervisor_nip:
-            participants.append(person.record.supervisor_nip)
-        dialogue = {
-            "held_at": (datetime.now(UTC) - timedelta(seconds=5)).isoformat(),
-            "participants": participants,
-            "notes": "Dialog kinerja: capaian dan hambatan dibahas",
-            "agreed_actions": ["Lengkapi bukti dukung"],
-        }
-        await self.act(person, "POST", "/wawancara", boss, dialogue, name="dialogue")
-        hasil, perilaku = RATINGS[person.predikat]
-        rating = {"hasil_kerja": hasil, "perilaku": perilaku, "notes": "Penilaian akhir"}
-        await self.act(person, "POST", "/rating", boss, rating, name="rate")
+            await appraisal.report_checkin(index)
+            await appraisal.give_feedback(index)
+        await appraisal.record_dialogue()
+        hasil, perilaku = RATINGS[person.deserves]
+        await appraisal.rate(hasil.value, perilaku.value)
 
     async def after_delivery(self, person: Person) -> None:
-        me = self.tokens(person.record.nip)
-        boss = self.penilai(person)
-        filed = await self.act(
-            person, "POST", "/keberatan", me,
-            {"reasons": "Bukti dukung triwulan terakhir belum dipertimbangkan"},
-            name="keberatan",
-        )  # fmt: skip
-        await self.act(
-            person, "POST", "/keberatan/statements", boss,
-            {"text": "Bukti dukung sudah diperiksa seluruhnya"}, name="statement",
-        )  # fmt: skip
-        atasan = filed["result"]["atasan_nip"]
-        judge = self.tokens(atasan, "atasan_penilai") if atasan else self.hr
-        decided = await self.act(
-            person, "POST", "/keberatan/decision", judge,
-            {"outcome": "ditolak", "reasoning": "Penilaian sesuai bukti yang ada"},
-            name="decide",
-        )  # fmt: skip
+        appraisal = self.appraisal(person)
+        filed = await appraisal.file_keberatan()
+        await appraisal.add_statement()
+        decision = {"outcome": "ditolak", "reasoning": "Penilaian sesuai bukti yang ada"}
+        decided = await appraisal.decide_keberatan(filed["result"]["atasan_nip"], decision)
         if decided["stage"] != "tindak_lanjut":
             return
         due = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
-        assignment = {"kind": "pelatihan", "title": "Pelatihan teknis layanan", "due": due}
-        await self.act(person, "POST", "/development", boss, assignment, name="assign")
-        report = {"note": "Pelatihan selesai, sertifikat terlampir"}
-        await self.act(person, "POST", "/development/1/report", me, report, name="dev_report")
-        await self.act(person, "POST", "/development/1/confirm", boss, name="dev_confirm")
+        await appraisal.assign_development(
+            {"kind": "pelatihan", "title": "Pelatihan teknis layanan", "due": due}
+        )
+        await appraisal.report_development(1, "Pelatihan selesai, sertifikat terlampir")
+        await appraisal.confirm_development(1)
 
     async def finalise_unit(self, unit: str, agency: str) -> None:
         base = f"/periods/{self.period_id}/units/{unit}"
@@ -392,7 +312,7 @@ async def run_full_cycle(
         escalation_interval=escalation,
     )
     driver = CycleDriver(http, tokens, hr_nip, tim_by_agency, period_id, concurrency)
-    crowd = people(records, seed)
+    crowd = crowd_of(records, seed)
     members: dict[str, list[Person]] = {}
     for person in crowd:
         members.setdefault(person.record.unit_code, []).append(person)
@@ -501,7 +421,7 @@ async def measure_approval_latency(
     hr_nip = next(r.nip for r in records if r.is_hr_admin)
     body = period_body(period_id, sosialisasi_in=timedelta(hours=1))
     driver = CycleDriver(http, tokens, hr_nip, {}, period_id, setup_concurrency)
-    crowd = people(records, seed=7)
+    crowd = crowd_of(records, seed=7)
     db = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         await open_period(http, tokens(hr_nip, "hr_admin"), body)
@@ -510,10 +430,10 @@ async def measure_approval_latency(
         await db.close()
 
     async def submitted(person: Person) -> None:
-        me = tokens(person.record.nip)
-        await driver.act(person, "POST", "/acknowledge", me, name="acknowledge")
-        await driver.act(person, "PUT", "/skp", me, {"content": CONTENT}, name="draft_skp")
-        await driver.act(person, "POST", "/skp/submit", me, name="submit_skp")
+        appraisal = driver.appraisal(person)
+        await appraisal.acknowledge()
+        await appraisal.draft_skp()
+        await appraisal.submit_skp()
 
     await asyncio.gather(*(submitted(person) for person in crowd))
     failures = 0
@@ -521,8 +441,9 @@ async def measure_approval_latency(
     def approve(person: Person) -> Any:
         async def send() -> None:
             nonlocal failures
-            url = f"/appraisals/{period_id}/{person.record.nip}/skp/approve"
-            response = await http.post(url, headers=driver.penilai(person), json={"note": "Ok"})
+            appraisal = driver.appraisal(person)
+            url = f"{appraisal.url}/skp/approve"
+            response = await http.post(url, headers=appraisal.penilai, json={"note": "Ok"})
             if response.status_code != 200:
                 failures += 1
 
@@ -582,7 +503,11 @@ async def load_read_rows(
         records = []
         for record in org:
             stage = rng.choice(STAGES)
-            predikat = rng.choice(list(SPREAD)) if stage in ("penilaian", "tindak_lanjut") else None
+            predikat = (
+                rng.choice(list(Predikat)).value
+                if stage in ("penilaian", "tindak_lanjut")
+                else None
+            )
             document = {**state, "period_id": period_id, "nip": record.nip, "stage": stage,
                         "agency_code": record.agency_code, "unit_code": record.unit_code,
                         "supervisor_nip": record.supervisor_nip}  # fmt: skip

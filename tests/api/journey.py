@@ -7,17 +7,21 @@ report it and answer it, and the appraisal is in wawancara the same second."""
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from rehearsal.http_driver import ApiAppraisal
+from rehearsal.http_driver import checkin_report as checkin_report  # re-exported
+from rehearsal.http_driver import dialogue_body as dialogue_body  # re-exported
+from rehearsal.skp import skp_json
 from tests.api.conftest import TokenFor
-from tests.domain.builders import valid_content
 from tests.factories import make_period, next_hour
 from tests.orgs import HEAD, HR, PEER, SMALL_ORG, STAFF, SUPERVISOR, TIM
 from tests.waiting import eventually
 
+skp_content = skp_json  # the name the API tests know it by
 PROBLEM_JSON = "application/problem+json"
 UNIT = "DINKES-UMUM"
 # Every member of DINKES-UMUM with their pejabat penilai; None: the head of the agency,
@@ -68,7 +72,8 @@ def assert_problem(response: httpx.Response, status: int, kind: str) -> dict[str
 
 @dataclass
 class Journey:
-    """One employee's appraisal in a period, driven through the API by the right people."""
+    """One employee's appraisal in a period, driven through the API by the right people
+    (``rehearsal.http_driver`` sends each step; a refusal fails the test)."""
 
     client: httpx.AsyncClient
     auth: TokenFor
@@ -76,20 +81,23 @@ class Journey:
     nip: str
 
     @property
+    def api(self) -> ApiAppraisal:
+        return ApiAppraisal(
+            self._expect_ok, self.auth, self.period_id, self.nip, UNIT_MEMBERS.get(self.nip), HR
+        )
+
+    @property
     def url(self) -> str:
-        return f"/appraisals/{self.period_id}/{self.nip}"
+        return self.api.url
 
     @property
     def employee(self) -> dict[str, str]:
-        return self.auth(self.nip)
+        return self.api.employee
 
     @property
     def penilai(self) -> dict[str, str]:
         """The pejabat penilai's headers (HR for the head of the agency)."""
-        supervisor = UNIT_MEMBERS[self.nip]
-        if supervisor is None:
-            return self.auth(HR, "hr_admin")
-        return self.auth(supervisor, "pejabat_penilai")
+        return self.api.penilai
 
     async def call(
         self, method: str, path: str, headers: dict[str, str], json: Any = None
@@ -99,8 +107,13 @@ class Journey:
     async def ok(
         self, method: str, path: str, headers: dict[str, str], json: Any = None
     ) -> dict[str, Any]:
-        response = await self.call(method, path, headers, json)
-        assert response.status_code == 200, (self.nip, path, response.text)
+        return await self._expect_ok(method, f"{self.url}{path}", headers, json, path)
+
+    async def _expect_ok(
+        self, method: str, url: str, headers: dict[str, str], json: Any, name: str
+    ) -> dict[str, Any]:
+        response = await self.client.request(method, url, headers=headers, json=json)
+        assert response.status_code == 200, (self.nip, name, response.text)
         body: dict[str, Any] = response.json()
         return body
 
@@ -112,61 +125,30 @@ class Journey:
 
     async def to_wawancara(self) -> dict[str, Any]:
         """Acknowledge, draft, submit, approve, report the one check-in and answer it."""
-        await self.ok("POST", "/acknowledge", self.employee)
-        await self.ok("PUT", "/skp", self.employee, {"content": skp_content()})
-        await self.ok("POST", "/skp/submit", self.employee)
-        approved = await self.ok("POST", "/skp/approve", self.penilai, {"note": "Disetujui"})
+        await self.api.acknowledge()
+        await self.api.draft_skp()
+        await self.api.submit_skp()
+        approved = await self.api.approve_skp()
         assert approved["stage"] == "pemantauan"
         assert len(approved["checkins"]) == 1
-        await self.ok("POST", "/checkins/1/report", self.employee, checkin_report())
-        answered = await self.ok(
-            "POST", "/checkins/1/feedback", self.penilai, {"text": "Terus pertahankan"}
-        )
+        await self.api.report_checkin(1)
+        answered = await self.api.give_feedback(1)
         assert answered["stage"] == "wawancara", answered
         return answered
 
     async def record_dialogue(self, headers: dict[str, str] | None = None) -> dict[str, Any]:
-        body = dialogue_body(self.nip, UNIT_MEMBERS[self.nip])
-        recorded = await self.ok("POST", "/wawancara", headers or self.penilai, body)
+        recorded = await self.api.record_dialogue(headers)
         assert recorded["stage"] == "penilaian"
         return recorded
 
     async def rate(self, hasil_kerja: str, perilaku: str) -> dict[str, Any]:
-        body = {"hasil_kerja": hasil_kerja, "perilaku": perilaku, "notes": "Penilaian akhir"}
-        return await self.ok("POST", "/rating", self.penilai, body)
+        return await self.api.rate(hasil_kerja, perilaku)
 
     async def rated(self, hasil_kerja: str, perilaku: str) -> dict[str, Any]:
         """From sosialisasi to a rating (penilaian, not yet delivered)."""
         await self.to_wawancara()
         await self.record_dialogue()
         return await self.rate(hasil_kerja, perilaku)
-
-
-def skp_content() -> dict[str, Any]:
-    content: dict[str, Any] = valid_content().model_dump(mode="json")
-    return content
-
-
-def checkin_report() -> dict[str, Any]:
-    return {
-        "realisations": [
-            {"indicator_id": "ind-1", "value": 6, "note": "6 dokumen selesai"},
-            {"indicator_id": "ind-2", "value": 88},
-        ],
-        "evidence": [{"url": "https://drive.example.go.id/bukti/1.pdf", "note": "Laporan"}],
-        "notes": "Sesuai rencana",
-    }
-
-
-def dialogue_body(nip: str, penilai: str | None) -> dict[str, Any]:
-    held_at = datetime.now(UTC) - timedelta(minutes=5)
-    return {
-        "held_at": held_at.isoformat(),
-        "participants": [nip, *([penilai] if penilai else [])],
-        "notes": "Dialog kinerja akhir tahun: capaian dan hambatan dibahas",
-        "agreed_actions": ["Lengkapi bukti dukung triwulan IV"],
-        "follow_ups": [{"kind": "coaching", "note": "Pendampingan penyusunan laporan"}],
-    }
 
 
 def journeys(client: httpx.AsyncClient, auth: TokenFor, period_id: str) -> dict[str, Journey]:

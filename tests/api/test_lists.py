@@ -26,6 +26,7 @@ from domain.stages import Stage
 from domain.unit import UnitState
 from persistence.models import Agency, Appraisal, Employee, Period, Unit, UnitAssessment
 from persistence.repositories.organisation import upsert_roster
+from rehearsal.organisation import make_nip as nip_of
 from tests.api.conftest import TokenFor
 from tests.api.journey import (
     PROBLEM_JSON,
@@ -86,12 +87,6 @@ def roster_auditor(sessionmaker: async_sessionmaker[AsyncSession], auth: TokenFo
         return auth(AUDITOR)
 
     return headers
-
-
-def nip_of(i: int) -> str:
-    """A well-formed NIP per employee: birth date (unique per i), TMT, sex, sequence."""
-    born = date(1970, 1, 1) + timedelta(days=i)
-    return f"{born:%Y%m%d}200501{1 + i % 2}{i % 1000:03d}"
 
 
 @dataclass(frozen=True)

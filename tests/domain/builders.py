@@ -16,12 +16,6 @@ from domain.result import Result
 from domain.roles import Role
 from domain.schedule import PeriodSchedule
 from domain.skp import (
-    Aspect,
-    BehaviourExpectation,
-    BerakhlakValue,
-    Indicator,
-    Rhk,
-    RhkKind,
     Skp,
     SkpContent,
     SkpEvent,
@@ -29,6 +23,7 @@ from domain.skp import (
     SkpStatus,
 )
 from domain.stages import Stage
+from rehearsal.skp import skp_content as valid_content
 from tests.factories import WIB, year_2026
 
 OWNER = "199003032015032003"  # the pegawai being appraised
@@ -62,42 +57,6 @@ def schedule_2026() -> PeriodSchedule:
 
 def context_at(now: datetime, schedule: PeriodSchedule | None = None) -> RuleContext:
     return RuleContext(now=now, schedule=schedule or schedule_2026())
-
-
-def valid_content(rhk_count: int = 2) -> SkpContent:
-    """An SKP with ``rhk_count`` RHK ("rhk-1", ...) of one indicator each ("ind-1", ...).
-
-    Odd RHK are utama with a kuantitas indicator (target 12 dokumen); even RHK are
-    tambahan with a kualitas indicator (target 90 %). So the default has one main and one
-    extra result. Every BerAKHLAK value has one expectation."""
-    rhk = []
-    for number in range(1, rhk_count + 1):
-        main = number % 2 == 1
-        indicator = Indicator(
-            id=f"ind-{number}",
-            description=(
-                f"Jumlah dokumen layanan kesehatan ke-{number} yang diselesaikan"
-                if main
-                else f"Persentase kepuasan pasien atas layanan ke-{number}"
-            ),
-            aspect=Aspect.KUANTITAS if main else Aspect.KUALITAS,
-            target=12 if main else 90,
-            unit="dokumen" if main else "%",
-        )
-        rhk.append(
-            Rhk(
-                id=f"rhk-{number}",
-                description=f"Rencana hasil kerja ke-{number} bidang pelayanan kesehatan",
-                kind=RhkKind.UTAMA if main else RhkKind.TAMBAHAN,
-                supports="Meningkatnya mutu pelayanan kesehatan dasar",
-                indicators=(indicator,),
-            )
-        )
-    perilaku = tuple(
-        BehaviourExpectation(value=value, expectation=f"Menunjukkan perilaku {value.value}")
-        for value in BerakhlakValue
-    )
-    return SkpContent(rhk=tuple(rhk), perilaku=perilaku)
 
 
 def approved_skp(content: SkpContent | None = None) -> Skp:

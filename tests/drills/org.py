@@ -1,23 +1,12 @@
-"""Generated organisations for the drills: valid NIPs, one agency, a head, supervisors
-and their staff, so every appraisal has a pejabat penilai who can approve it."""
+"""Generated organisations for the drills: one agency, a head, supervisors and their
+staff, so every appraisal has a pejabat penilai who can approve it (NIPs from
+``rehearsal.organisation``, as every generated roster has them)."""
 
-from datetime import date, timedelta
-
-from domain.nip import parse_nip
 from domain.organisation import EmployeeRecord
+from rehearsal.organisation import make_nip as nip
 
 AGENCY = "DRILL"
 HR_NIP = "198806062012032006"
-
-
-def nip(index: int) -> str:
-    """A well-formed, unique NIP for every index below 100,000."""
-    born = date(1960, 1, 1) + timedelta(days=index % 15000)
-    appointed_year = 1985 + index % 35
-    appointed_month = 1 + index % 12
-    sex = 1 + index % 2
-    sequence = 1 + index // 15000
-    return parse_nip(f"{born:%Y%m%d}{appointed_year:04d}{appointed_month:02d}{sex}{sequence:03d}")
 
 
 def record(

@@ -8,7 +8,9 @@ from rich.console import Console
 from domain.nip import is_valid_nip
 from domain.predikat import NEEDS_DEVELOPMENT
 from domain.stages import Stage
-from runtime.simulate import Behaviour, generate_organisation, print_summary, simulate
+from rehearsal.behaviour import Behaviour
+from rehearsal.organisation import generate_organisation
+from runtime.simulate import print_summary, simulate
 
 
 def test_generated_regency_has_chains_four_deep_and_valid_nips() -> None:

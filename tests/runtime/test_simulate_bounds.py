@@ -2,7 +2,7 @@
 
 The SDK turns a cancelled ``execute_update`` into ``WorkflowUpdateRPCTimeoutOrCancelledError``
 and would otherwise poll the test server for an answer that never comes; a stand-in handle
-that behaves the same way pins both sides of ``Rehearsal._answer``."""
+that behaves the same way pins both sides of ``time_skipping.answer``."""
 
 import asyncio
 from datetime import timedelta
@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from temporalio.client import WorkflowUpdateRPCTimeoutOrCancelledError
 
-from runtime import simulate
-from runtime.simulate import Rehearsal
+from rehearsal import time_skipping
 
 
 class UnansweredHandle:
@@ -31,14 +30,14 @@ class UnansweredHandle:
 
 @pytest.fixture
 def short_patience(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(simulate, "UPDATE_PATIENCE", timedelta(milliseconds=50))
+    monkeypatch.setattr(time_skipping, "UPDATE_PATIENCE", timedelta(milliseconds=50))
 
 
 @pytest.mark.usefixtures("short_patience")
 async def test_an_unanswered_update_gives_up_after_its_patience() -> None:
     handle = UnansweredHandle()
     answer = await asyncio.wait_for(
-        Rehearsal._answer(handle, "approve_skp", None, "approve-7"),  # type: ignore[arg-type]
+        time_skipping.answer(handle, "approve_skp", None, "approve-7"),  # type: ignore[arg-type]
         timeout=5,
     )
     assert answer is None
@@ -46,10 +45,10 @@ async def test_an_unanswered_update_gives_up_after_its_patience() -> None:
 
 
 async def test_the_callers_cancellation_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(simulate, "UPDATE_PATIENCE", timedelta(hours=1))
+    monkeypatch.setattr(time_skipping, "UPDATE_PATIENCE", timedelta(hours=1))
     handle = UnansweredHandle()
     with pytest.raises((TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError)):
         await asyncio.wait_for(
-            Rehearsal._answer(handle, "approve_skp", None, "approve-8"),  # type: ignore[arg-type]
+            time_skipping.answer(handle, "approve_skp", None, "approve-8"),  # type: ignore[arg-type]
             timeout=0.05,
         )
