@@ -6,8 +6,10 @@ Workflows may not import ``activities/`` (import-linter), so they call these stu
 stub, and a reader or an editor goes from the call to the contract here. Each class in
 ``activities/`` subclasses its contract (so mypy checks that every method keeps the
 stub's signature) and registers each method under the contract's name with
-``contract_name``. The names are what history records (``ActivityNames``): renaming a
-method here changes nothing, changing a name breaks the replay of running workflows.
+``contract_name``; so do the in-memory activities of ``rehearsal/``.
+
+Each ``name=`` is what history records: renaming a method changes nothing, changing a
+name breaks the replay of running workflows (tests/replay holds histories that use each).
 """
 
 from collections.abc import Callable
@@ -17,7 +19,6 @@ from temporalio import activity
 
 from domain.unit import UnitMember
 from workflows.contracts import (
-    ActivityNames,
     ApplyExtension,
     AppraisalChange,
     AppraisalPageRequest,
@@ -48,7 +49,7 @@ def contract_name(stub: Callable[..., Any]) -> str:
 class RecordContract(Protocol):
     """Appraisal state into PostgreSQL (``activities.records``)."""
 
-    @activity.defn(name=ActivityNames.RECORD_APPRAISAL_CHANGE)
+    @activity.defn(name="record_appraisal_change")
     async def record_appraisal_change(self, change: AppraisalChange) -> bool:
         """Projection and audit event in one transaction; True when anything was new."""
         ...
@@ -58,17 +59,17 @@ class PeriodContract(Protocol):
     """A period's cycle: its row, its progress and the roster it walks
     (``activities.periods``)."""
 
-    @activity.defn(name=ActivityNames.REGISTER_PERIOD)
+    @activity.defn(name="register_period")
     async def register_period(self, request: RegisterPeriod) -> bool:
         """The period row and its audit event; True when the period is new."""
         ...
 
-    @activity.defn(name=ActivityNames.RECORD_PERIOD_PROGRESS)
+    @activity.defn(name="record_period_progress")
     async def record_period_progress(self, progress: PeriodProgress) -> None:
         """Fan-out progress; a change of status is audited once."""
         ...
 
-    @activity.defn(name=ActivityNames.LOAD_ROSTER_PAGE)
+    @activity.defn(name="load_roster_page")
     async def load_roster_page(self, request: RosterPageRequest) -> RosterPage:
         """Active employees after ``after_nip``, in NIP order."""
         ...
@@ -77,7 +78,7 @@ class PeriodContract(Protocol):
 class FanoutContract(Protocol):
     """Starting appraisal workflows through the client (``activities.fanout``)."""
 
-    @activity.defn(name=ActivityNames.START_APPRAISALS)
+    @activity.defn(name="start_appraisals")
     async def start_appraisals(self, request: StartAppraisals) -> int:
         """One appraisal per member; how many now run (new or already)."""
         ...
@@ -86,12 +87,12 @@ class FanoutContract(Protocol):
 class NoticeContract(Protocol):
     """Reminders, escalations and mutasi in the organisation (``activities.notices``)."""
 
-    @activity.defn(name=ActivityNames.DELIVER_NOTICE)
+    @activity.defn(name="deliver_notice")
     async def deliver_notice(self, delivery: NoticeDelivery) -> NoticeReceipt:
         """Queue the notice once; who it went to, resolved from the organisation now."""
         ...
 
-    @activity.defn(name=ActivityNames.RECORD_MUTASI)
+    @activity.defn(name="record_mutasi")
     async def record_mutasi(self, record: MutasiRecord) -> bool:
         """Move the employee under the new supervisor in the organisation tree."""
         ...
@@ -100,12 +101,12 @@ class NoticeContract(Protocol):
 class BulkContract(Protocol):
     """One deadline extension sent to many appraisals (``activities.bulk``)."""
 
-    @activity.defn(name=ActivityNames.LOAD_APPRAISAL_PAGE)
+    @activity.defn(name="load_appraisal_page")
     async def load_appraisal_page(self, request: AppraisalPageRequest) -> list[str]:
         """NIPs of the scope's open appraisals after ``after_nip``, in NIP order."""
         ...
 
-    @activity.defn(name=ActivityNames.EXTEND_DEADLINES)
+    @activity.defn(name="extend_deadlines")
     async def extend_deadlines(self, request: ApplyExtension) -> ExtensionTally:
         """Send the extension to each NIP; how many took it and why the others refused."""
         ...
@@ -115,17 +116,17 @@ class UnitContract(Protocol):
     """A unit's assessment: its members, their results, its read model
     (``activities.units``)."""
 
-    @activity.defn(name=ActivityNames.LOAD_UNIT_MEMBERS)
+    @activity.defn(name="load_unit_members")
     async def load_unit_members(self, request: UnitMembersRequest) -> list[UnitMember]:
         """The unit's appraisals with their predikat, for the distribution gate."""
         ...
 
-    @activity.defn(name=ActivityNames.DELIVER_UNIT_RESULTS)
+    @activity.defn(name="deliver_unit_results")
     async def deliver_unit_results(self, request: DeliverUnitResults) -> int:
         """Deliver each member's result; how many were delivered now."""
         ...
 
-    @activity.defn(name=ActivityNames.RECORD_UNIT_CHANGE)
+    @activity.defn(name="record_unit_change")
     async def record_unit_change(self, change: UnitChange) -> bool:
         """Unit read model and audit event in one transaction; True when anything was new."""
         ...

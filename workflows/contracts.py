@@ -20,25 +20,6 @@ from domain.unit import UnitCommand, UnitMember, UnitState
 C = TypeVar("C", bound=Command | UnitCommand)
 
 
-class ActivityNames:
-    """The activity type names that history records. Workflows call the typed stubs of
-    ``workflows.activity_contracts``, which register under these; never change one, or
-    running workflows no longer replay."""
-
-    REGISTER_PERIOD = "register_period"
-    LOAD_ROSTER_PAGE = "load_roster_page"
-    START_APPRAISALS = "start_appraisals"
-    RECORD_PERIOD_PROGRESS = "record_period_progress"
-    RECORD_APPRAISAL_CHANGE = "record_appraisal_change"
-    DELIVER_NOTICE = "deliver_notice"
-    LOAD_APPRAISAL_PAGE = "load_appraisal_page"
-    EXTEND_DEADLINES = "extend_deadlines"
-    LOAD_UNIT_MEMBERS = "load_unit_members"
-    DELIVER_UNIT_RESULTS = "deliver_unit_results"
-    RECORD_UNIT_CHANGE = "record_unit_change"
-    RECORD_MUTASI = "record_mutasi"
-
-
 class Envelope(BaseModel, Generic[C]):
     """A domain command with who sent it and the API request it came from."""
 
