@@ -27,29 +27,26 @@ router = APIRouter(prefix="/periods/{period_id}/units/{unit_code}", tags=["unit"
 UNIT_NOT_FOUND = "Unit tidak ditemukan pada periode ini"
 
 
-async def _unit_agency(session: AsyncSession, period_id: str, unit_code: str) -> str:
+async def _unit(session: AsyncSession, period_id: str, unit_code: str) -> UnitState:
+    """The unit as its workflow starts (if no command has reached it yet), or 404."""
     agency = await units.unit_agency(session, period_id, unit_code)
     if agency is None:
         raise Problem("not-found", UNIT_NOT_FOUND)
-    return agency
-
-
-async def _managed_unit_agency(
-    session: AsyncSession, actor: Actor, period_id: str, unit_code: str
-) -> str:
-    """The unit's agency, after checking the caller may manage (HR) or calibrate (the
-    agency's own tim penilai) this unit. The route has already required one of the two
-    roles; which unit a tim penilai may touch is this object's question."""
-    agency = await _unit_agency(session, period_id, unit_code)
-    if actor.has(Role.HR_ADMIN):
-        return agency
-    if not actor.has(Role.TIM_PENILAI) or await actor_agency(session, actor) != agency:
-        raise Problem("forbidden", "Tim penilai hanya mengelola unit di OPD-nya sendiri")
-    return agency
-
-
-def _fresh(period_id: str, unit_code: str, agency: str) -> UnitState:
     return UnitState(period_id=period_id, unit_code=unit_code, agency_code=agency)
+
+
+async def _managed_unit(
+    session: AsyncSession, actor: Actor, period_id: str, unit_code: str
+) -> UnitState:
+    """The unit, after checking the caller may manage (HR) or calibrate (the agency's own
+    tim penilai) it. The route has already required one of the two roles; which unit a
+    tim penilai may touch is this object's question."""
+    unit = await _unit(session, period_id, unit_code)
+    if actor.has(Role.HR_ADMIN):
+        return unit
+    if not actor.has(Role.TIM_PENILAI) or await actor_agency(session, actor) != unit.agency_code:
+        raise Problem("forbidden", "Tim penilai hanya mengelola unit di OPD-nya sendiri")
+    return unit
 
 
 @router.put("/predikat", responses=CONFLICT_RESPONSE)
@@ -61,12 +58,9 @@ async def set_unit_predikat(
     commander: Commander,
 ) -> UnitState:
     """Set the unit's organisational predicate (from its plan achievement)."""
-    agency = await _managed_unit_agency(commander.session, actor, period_id, unit_code)
-    return await commander.send_to_unit(
-        _fresh(period_id, unit_code, agency),
-        UnitAssessmentWorkflow.set_predikat,
-        SetUnitPredikat(predikat=body.predikat),
-    )
+    unit = await _managed_unit(commander.session, actor, period_id, unit_code)
+    command = SetUnitPredikat(predikat=body.predikat)
+    return await commander.send_to_unit(unit, UnitAssessmentWorkflow.set_predikat, command)
 
 
 @router.post("/override", responses=CONFLICT_RESPONSE)
@@ -78,19 +72,15 @@ async def record_override(
     commander: Commander,
 ) -> UnitState:
     """The tim penilai accepts the current distribution despite the rule, with a reason."""
-    session = commander.session
-    agency = await _managed_unit_agency(session, actor, period_id, unit_code)
-    members = await units.unit_members(session, period_id, unit_code)
+    unit = await _managed_unit(commander.session, actor, period_id, unit_code)
+    members = await units.unit_members(commander.session, period_id, unit_code)
     try:
         # asked before the workflow: its handler sees the ratings, not who holds them
         require_independent_of_all(actor, [member.nip for member in members])
     except NotPermittedError as refused:
         raise Problem("forbidden", str(refused)) from refused
-    return await commander.send_to_unit(
-        _fresh(period_id, unit_code, agency),
-        UnitAssessmentWorkflow.record_override,
-        RecordOverride(reason=body.reason),
-    )
+    command = RecordOverride(reason=body.reason)
+    return await commander.send_to_unit(unit, UnitAssessmentWorkflow.record_override, command)
 
 
 @router.post("/finalise", responses=CONFLICT_RESPONSE)
@@ -103,10 +93,8 @@ async def finalise_unit(
     """Finalise the unit: refused (409, with each broken rule and by how much) unless
     everyone is rated and the distribution holds or is overridden. On success every
     result is delivered and the keberatan windows open."""
-    agency = await _managed_unit_agency(commander.session, actor, period_id, unit_code)
-    return await commander.send_to_unit(
-        _fresh(period_id, unit_code, agency), UnitAssessmentWorkflow.finalise, FinaliseUnit()
-    )
+    unit = await _managed_unit(commander.session, actor, period_id, unit_code)
+    return await commander.send_to_unit(unit, UnitAssessmentWorkflow.finalise, FinaliseUnit())
 
 
 @router.get("/distribution")
@@ -116,13 +104,11 @@ async def distribution(
     """The unit's predicates against its rule: counts, unrated, and each broken bound
     (the auditor any unit; HR and tim penilai those they manage)."""
     if actor.has(Role.AUDITOR):
-        agency = await _unit_agency(session, period_id, unit_code)
+        unit = await _unit(session, period_id, unit_code)
     else:
-        agency = await _managed_unit_agency(session, actor, period_id, unit_code)
+        unit = await _managed_unit(session, actor, period_id, unit_code)
     members = await units.unit_members(session, period_id, unit_code)
-    state = await units.get_unit_state(session, period_id, unit_code) or _fresh(
-        period_id, unit_code, agency
-    )
+    state = await units.get_unit_state(session, period_id, unit_code) or unit
     ratings = [m.predikat for m in members]
     rated = [p for p in ratings if p is not None]
     unrated = len(members) - len(rated)
@@ -131,7 +117,7 @@ async def distribution(
     return DistributionReport(
         period_id=period_id,
         unit_code=unit_code,
-        agency_code=agency,
+        agency_code=unit.agency_code,
         unit_predikat=state.unit_predikat,
         members=len(members),
         unrated=unrated,
