@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.appraisal import AppraisalState
 from persistence.models import Appraisal
+from persistence.repositories.versioned import save_if_newer
 
 
 async def save_state(
@@ -35,13 +35,7 @@ async def save_state(
         "workflow_id": workflow_id,
         "updated_at": at,
     }
-    row = insert(Appraisal).values(**values)
-    statement = row.on_conflict_do_update(
-        index_elements=[Appraisal.period_id, Appraisal.nip],
-        set_={key: row.excluded[key] for key in values if key not in ("period_id", "nip")},
-        where=Appraisal.version < row.excluded.version,
-    ).returning(Appraisal.version)
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    return await save_if_newer(session, Appraisal, ("period_id", "nip"), values)
 
 
 async def get_appraisal(session: AsyncSession, period_id: str, nip: str) -> Appraisal | None:

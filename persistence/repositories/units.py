@@ -5,12 +5,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.predikat import Predikat
 from domain.unit import UnitMember, UnitState
 from persistence.models import Appraisal, UnitAssessment
+from persistence.repositories.versioned import save_if_newer
 
 
 async def unit_members(session: AsyncSession, period_id: str, unit_code: str) -> list[UnitMember]:
@@ -51,13 +51,7 @@ async def save_unit_state(session: AsyncSession, state: UnitState, *, at: dateti
         "state": state.model_dump(mode="json"),
         "updated_at": at,
     }
-    row = insert(UnitAssessment).values(**values)
-    statement = row.on_conflict_do_update(
-        index_elements=[UnitAssessment.period_id, UnitAssessment.unit_code],
-        set_={key: row.excluded[key] for key in values if key not in ("period_id", "unit_code")},
-        where=UnitAssessment.version < row.excluded.version,
-    ).returning(UnitAssessment.version)
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    return await save_if_newer(session, UnitAssessment, ("period_id", "unit_code"), values)
 
 
 async def get_unit_state(session: AsyncSession, period_id: str, unit_code: str) -> UnitState | None:
