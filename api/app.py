@@ -24,6 +24,7 @@ from api.routes import (
     codec,
     dev,
     lists,
+    notifications,
     penilaian,
     periods,
     tindak_lanjut,
@@ -70,7 +71,7 @@ def create_app(context: ApiContext) -> FastAPI:
 
     # lists first: /appraisals/export must not be taken for /appraisals/{period}/{nip}
     stages = (appraisals.router, wawancara.router, penilaian.router, tindak_lanjut.router)
-    for router in (lists.router, periods.router, *stages, codec.router):
+    for router in (lists.router, notifications.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     for router in (administration.router, units.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)

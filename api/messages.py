@@ -30,6 +30,7 @@ CATALOGUE: dict[str, str] = {
     "Metode {method} tidak diizinkan di sini; gunakan {allowed}": "Method {method} is not "
     "allowed here; use {allowed}",
     "Penilaian tidak ditemukan": "Appraisal not found",
+    "Notifikasi tidak ditemukan": "Notification not found",
     "Penilaian sudah selesai; hasilnya terkunci": "The appraisal is complete; its result is locked",
     "Penilaian sudah selesai": "The appraisal is complete",
     "Perintah gagal diproses": "The command could not be processed",

@@ -280,3 +280,27 @@ class AuditPage(BaseModel):
     limit: int
     offset: int
     items: list[AuditEntry]
+
+
+class NotificationItem(BaseModel):
+    """A notice sent to the caller: a reminder before a step's due time, an escalation
+    after it, or a step re-routed to them."""
+
+    id: int
+    kind: str = Field(description="pengingat, eskalasi or pengalihan.")
+    step: str
+    title: str = Field(description="The step, in words.")
+    level: int = Field(description="0 for a reminder; 1, 2, ... up the chain for escalations.")
+    period_id: str
+    subject_nip: str = Field(description="Whose appraisal the notice is about.")
+    due: datetime
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(BaseModel):
+    total: int
+    unread: int
+    limit: int
+    offset: int
+    items: list[NotificationItem]

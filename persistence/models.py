@@ -155,6 +155,7 @@ class Notification(Base):
     due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         UniqueConstraint("workflow_id", "notice_key"),
@@ -203,3 +204,23 @@ class IdempotencyKey(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class WebSession(Base):
+    """A browser's session, kept on the server: the cookie holds a random token and this
+    row its SHA-256, so a leaked table opens no session and logout ends it for certain.
+
+    Before login the row carries only the OIDC round-trip (``data``: state, nonce, PKCE
+    verifier); a login replaces it with a new row naming the person (no fixation)."""
+
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject: Mapped[str | None] = mapped_column(String(255))
+    employee_key: Mapped[str | None] = mapped_column(String(255))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_web_session_last_seen_at", "last_seen_at"),)

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
@@ -20,6 +21,8 @@ from api.routes.codec import allow_origin
 from runtime.devkeys import KEY_ID, load_or_create_private_key, public_jwks
 from runtime.settings import Settings
 from runtime.temporal import connect
+from web.app import install_web
+from web.config import OidcClient, WebConfig
 
 
 def build_api_context(
@@ -67,6 +70,32 @@ def build_api_context(
     )
 
 
+def build_web_config(settings: Settings) -> WebConfig:
+    """The web login: the configured OIDC provider, and in dev mode the demo picker."""
+    oidc = None
+    if settings.oidc_metadata_url:
+        secret = settings.oidc_client_secret
+        oidc = OidcClient(
+            metadata_url=settings.oidc_metadata_url,
+            client_id=settings.oidc_client_id,
+            client_secret=secret.get_secret_value() if secret else None,
+            identity_claim=settings.identity_claim,
+        )
+    return WebConfig(
+        oidc=oidc,
+        dev_login=settings.dev_mode,
+        secure_cookies=settings.public_https,
+        idle_timeout=timedelta(minutes=settings.web_idle_minutes),
+        absolute_timeout=timedelta(hours=settings.web_absolute_hours),
+    )
+
+
+def build_app(settings: Settings, context: ApiContext) -> FastAPI:
+    """Both faces on one app: the JSON API and the web pages."""
+    app = install_web(create_app(context), build_web_config(settings))
+    return _with_codec_origin(app, settings)
+
+
 async def connect_temporal(settings: Settings) -> Client:
     address = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
     return await connect(address, settings.temporal_namespace)
@@ -95,7 +124,7 @@ async def serve_api(
     """Serve until SIGINT/SIGTERM (uvicorn's handlers) or, when ``stop`` is given,
     until it is set; then finish open requests and return."""
     config = uvicorn.Config(
-        _with_codec_origin(create_app(context), settings),
+        build_app(settings, context),
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,  # our handlers, which mask NIPs in access logs

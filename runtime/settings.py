@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     jwt_issuer: str = "kinerja-dev"
     jwt_audience: str = "kinerja"
 
+    oidc_metadata_url: str | None = Field(
+        default=None,
+        description="The web login's OIDC provider, its .well-known/openid-configuration "
+        "(e.g. a Keycloak realm's); unset: no SSO button.",
+    )
+    oidc_client_id: str = "kinerja-web"
+    oidc_client_secret: SecretStr | None = None
+    public_https: bool = Field(
+        default=False, description="Served over https: session cookies are Secure."
+    )
+    web_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    web_absolute_hours: int = Field(default=10, ge=1, le=7 * 24)
+
     identity_claim: str = Field(
         default="sub",
         description="The token claim that holds the employee's NIP (e.g. 'nip' for a "

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from api.access import SEES_EVERYTHING, scope_of
 from api.deps import CurrentActor, RequestId, Session, context
+from api.inbox import inbox_of
 from api.paths import CODE_PATTERN, PeriodId
 from api.problems import Problem
 from api.rate_limits import limit, limiters
@@ -27,18 +28,14 @@ from api.schemas import (
     AuditEntry,
     AuditPage,
     Inbox,
-    InboxItem,
     PeriodSummary,
     UnitDistributionStatus,
 )
-from domain.appraisal import Actor, AppraisalState
+from domain.appraisal import Actor
 from domain.audit import AuditKind, actions_of
-from domain.deadlines import pending_steps
 from domain.distribusi import check_distribution
-from domain.notices import STEP_TITLES, PendingStep
 from domain.predikat import Predikat
-from domain.roles import Role
-from domain.schedule import PERIOD_ID_PATTERN, PeriodSchedule
+from domain.schedule import PERIOD_ID_PATTERN
 from domain.stages import Stage
 from persistence.repositories import appraisal_lists, audit, periods, units
 from persistence.repositories.appraisal_lists import AppraisalFilter, AuditFilter, Scope, SortKey
@@ -226,52 +223,11 @@ async def my_appraisals(actor: CurrentActor, session: Session) -> AppraisalPage:
     return AppraisalPage(total=total, limit=MAX_PAGE, offset=0, items=items)
 
 
-def _owed_by_caller(step: PendingStep, state: AppraisalState, actor: Actor) -> str | None:
-    """The role in which the caller owes ``step``, or None when it is someone else's."""
-    if step.owed_by is Role.PEGAWAI:
-        return Role.PEGAWAI.value if state.is_employee(actor) else None
-    if step.owed_by is Role.PEJABAT_PENILAI:
-        return Role.PEJABAT_PENILAI.value if state.is_pejabat_penilai(actor) else None
-    if step.owed_by is Role.ATASAN_PENILAI:  # a keberatan: the atasan named with the result
-        return Role.ATASAN_PENILAI.value if state.is_atasan_penilai(actor) else None
-    return None
-
-
 @router.get("/me/inbox")
 async def my_inbox(actor: CurrentActor, session: Session) -> Inbox:
     """Everything the caller owes now, across periods, earliest due first: approve this
     SKP, answer this check-in, decide this keberatan, confirm this training."""
-    if actor.nip is None and not actor.has(Role.HR_ADMIN):
-        return Inbox(items=[], overdue=0)
-    scope = Scope(own_nip=actor.nip) if actor.nip else Scope()
-    states = await appraisal_lists.scoped_states(session, scope)
-    if actor.has(Role.HR_ADMIN):
-        states += await appraisal_lists.head_of_agency_states(session)
-    schedules: dict[str, PeriodSchedule] = {}
-    now = datetime.now(UTC)
-    items: dict[tuple[str, str, str], InboxItem] = {}
-    for period_id, raw in states:
-        if period_id not in schedules:
-            period = await periods.get_period(session, period_id)
-            if period is None:
-                continue
-            schedules[period_id] = PeriodSchedule.model_validate(period.schedule)
-        state = AppraisalState.model_validate(raw)
-        for step in pending_steps(state, schedules[period_id]):
-            owed_as = _owed_by_caller(step, state, actor)
-            if owed_as is None:
-                continue
-            items[(period_id, state.nip, step.key)] = InboxItem(
-                period_id=period_id,
-                nip=state.nip,
-                step=step.kind.value,
-                title=STEP_TITLES[step.kind],
-                owed_as=owed_as,
-                due=step.due,
-                overdue=step.due <= now,
-            )
-    ordered = sorted(items.values(), key=lambda item: item.due)
-    return Inbox(items=ordered, overdue=sum(1 for item in ordered if item.overdue))
+    return await inbox_of(session, actor)
 
 
 @router.get("/periods/{period_id}/summary")

@@ -143,6 +143,24 @@ async def has_subordinates(session: AsyncSession, nip: str) -> bool:
     return (await session.scalar(query)) is not None
 
 
+async def supervisor_nips(session: AsyncSession) -> set[str]:
+    """NIPs of everyone with active staff: the pejabat penilai of the organisation."""
+    query = select(Employee.supervisor_nip).where(
+        Employee.active, Employee.supervisor_nip.is_not(None)
+    )
+    return {nip for nip in (await session.scalars(query.distinct())).all() if nip is not None}
+
+
+async def names_of(session: AsyncSession, nips: Sequence[str]) -> dict[str, str]:
+    """Names by NIP, for pages that show whose appraisal a line is about."""
+    if not nips:
+        return {}
+    rows = await session.execute(
+        select(Employee.nip, Employee.name).where(Employee.nip.in_(set(nips)))
+    )
+    return {nip: name for nip, name in rows.all()}
+
+
 async def list_employees(session: AsyncSession) -> list[Employee]:
     """Every active employee; for small organisations and dev tooling, not for paging."""
     query = select(Employee).where(Employee.active).order_by(Employee.nip)

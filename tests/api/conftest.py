@@ -63,14 +63,13 @@ async def seeded(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 
 
 @pytest.fixture
-async def client(
+def api_context(
     temporal_env: WorkflowEnvironment,
     sessionmaker: async_sessionmaker[AsyncSession],
     signing_key: bytes,
     task_queue: str,
-    seeded: None,
-) -> AsyncIterator[httpx.AsyncClient]:
-    context = ApiContext(
+) -> ApiContext:
+    return ApiContext(
         temporal=temporal_env.client,
         sessionmaker=sessionmaker,
         verifier=TokenVerifier(issuer=ISSUER, audience=AUDIENCE, jwks=public_jwks(signing_key)),
@@ -80,7 +79,17 @@ async def client(
         **GENEROUS_LIMITS,
         minimum_pacing=REHEARSAL_PACING,
     )
-    app = create_app(context)
+
+
+@pytest.fixture
+async def client(
+    temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    api_context: ApiContext,
+    task_queue: str,
+    seeded: None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(api_context)
     async with build_worker(temporal_env.client, sessionmaker, task_queue=task_queue):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://kinerja.test") as http:

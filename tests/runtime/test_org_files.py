@@ -208,7 +208,13 @@ def test_demo_roster_reads_and_validates(demo_roster_path: Path) -> None:
     by_nip = {record.nip: record for record in result.records}
     agencies = {record.agency_code for record in result.records}
     assert agencies == {"SETDA", "DISDIK", "DINKES", "BKPSDM", "INSPEKTORAT"}
-    assert all(r.is_hr_admin == (r.agency_code == "BKPSDM") for r in result.records)
+    # HR is BKPSDM, plus Setda's Kepala Bagian Organisasi: an HR admin outside the head of
+    # BKPSDM's own chain, so segregation of duties leaves someone to rate him.
+    hr_outside_bkpsdm = [
+        r.position for r in result.records if r.is_hr_admin and r.agency_code != "BKPSDM"
+    ]
+    assert hr_outside_bkpsdm == ["Kepala Bagian Organisasi"]
+    assert all(r.is_hr_admin for r in result.records if r.agency_code == "BKPSDM")
     assert all(r.is_auditor == (r.agency_code == "INSPEKTORAT") for r in result.records)
     heads = [r for r in result.records if r.supervisor_nip is None]
     assert len(heads) == len(agencies)

@@ -1,0 +1,20 @@
+"""Putting the web application on the API's FastAPI app: its pages, its static files and
+its configuration. The runtime calls ``install_web`` after ``api.app.create_app``, so both
+faces share one process, one service layer and the same middleware."""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from web.config import WebConfig
+from web.routes import appraisal, home, login, team
+from web.routes.login import oidc_app
+from web.templating import STATIC
+
+
+def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
+    app.state.web = config
+    app.state.web_oidc = oidc_app(config.oidc) if config.oidc is not None else None
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (login.router, home.router, appraisal.router, team.router):
+        app.include_router(router)
+    return app
