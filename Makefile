@@ -19,9 +19,20 @@ install: $(STAMP)
 run: install
 	$(BIN)/kinerja dev
 
-## Lint, type-check, check the import contracts, then run the whole suite.
-test: install lint
+## Lint, type-check, check the import contracts, then run the whole suite (the browser
+## tests need Debian's chromium: installed here when missing and we are root).
+test: install lint browser
 	$(BIN)/pytest
+
+.PHONY: browser
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Chromium tidak ada. Pasang dulu: sudo apt-get install chromium, lalu ulangi make test" >&2; \
+	    exit 1; \
+	  fi; }
 
 ## Reliability drills at full size (tests/drills; they also run small inside `make test`):
 ## each prints its figure, collected in .data/drills-report.txt. See bench/DRILLS.md.

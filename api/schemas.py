@@ -299,7 +299,10 @@ class NotificationItem(BaseModel):
 
 
 class NotificationPage(BaseModel):
-    total: int
+    """A page of the caller's notices; ``unread`` counts all unread ones, whatever the
+    filter and page, so a badge can show it."""
+
+    total: int = Field(description="How many match the filter, on every page.")
     unread: int
     limit: int
     offset: int

@@ -20,7 +20,9 @@ from domain.skp import (
 )
 
 INDICATOR_SLOTS = 2
+MAX_RHK = 30  # as many as an SkpContent holds
 NOT_A_NUMBER = "Isi dengan angka, misalnya 12 atau 12,5"
+PYDANTIC_PREFIX = "Value error, "  # how pydantic prefixes a validator's ValueError
 
 
 @dataclass
@@ -52,7 +54,7 @@ def _pydantic_messages(error: ValidationError, prefix: str, errors: FormErrors) 
     for item in error.errors():
         location = "-".join(str(part) for part in item["loc"])
         name = f"{prefix}-{location}" if location else prefix
-        errors.fields.setdefault(name, item["msg"].removeprefix("Value error, "))
+        errors.fields.setdefault(name, item["msg"].removeprefix(PYDANTIC_PREFIX))
 
 
 def rhk_slots(form: Mapping[str, str]) -> list[int]:
@@ -62,7 +64,7 @@ def rhk_slots(form: Mapping[str, str]) -> list[int]:
         for name in form
         if name.startswith("rhk-") and name.split("-")[1].isdigit()
     }
-    return sorted(index for index in found if index < 30)
+    return sorted(index for index in found if index < MAX_RHK)
 
 
 def _indicator(
@@ -135,7 +137,7 @@ def parse_skp(form: Mapping[str, str]) -> tuple[SkpContent | None, FormErrors]:
     try:
         return SkpContent(rhk=tuple(rhk), perilaku=tuple(perilaku)), errors
     except ValidationError as error:
-        errors.general += [item["msg"].removeprefix("Value error, ") for item in error.errors()]
+        errors.general += [item["msg"].removeprefix(PYDANTIC_PREFIX) for item in error.errors()]
         return None, errors
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from persistence.models import Appraisal, AuditEvent, Employee
+from persistence.models import Appraisal, Employee
 
 SortKey = Literal["nip", "stage", "updated_at", "predikat"]
 
@@ -203,25 +203,6 @@ class AuditFilter:
     actor: str | None = None
     period_id: str | None = None
     action: str | None = None
-
-
-async def list_audit(
-    session: AsyncSession, filters: AuditFilter, *, limit: int, offset: int
-) -> tuple[int, list[AuditEvent]]:
-    clauses = [
-        getattr(AuditEvent, name) == value
-        for name, value in filters.__dict__.items()
-        if value is not None
-    ]
-    total = await session.scalar(select(func.count()).select_from(AuditEvent).where(*clauses))
-    rows = await session.scalars(
-        select(AuditEvent)
-        .where(*clauses)
-        .order_by(AuditEvent.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return int(total or 0), list(rows.all())
 
 
 async def count_appraisals(session: AsyncSession, scope: Scope, filters: AppraisalFilter) -> int:

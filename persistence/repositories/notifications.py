@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.roles import Role
 from persistence.models import Notification
 
 
@@ -52,7 +53,9 @@ def addressed_to(recipient_nip: str | None, hr_desk: bool) -> ColumnElement[bool
     mine = Notification.recipient_nip == recipient_nip if recipient_nip else false()
     if not hr_desk:
         return mine
-    desk = and_(Notification.recipient_nip.is_(None), Notification.recipient_role == "hr_admin")
+    desk = and_(
+        Notification.recipient_nip.is_(None), Notification.recipient_role == Role.HR_ADMIN.value
+    )
     return or_(mine, desk)
 
 

@@ -12,7 +12,8 @@ Expected answers: no or a bad token → 401; a caller who may not even see the a
 it but not do this → 403. After every cell the object is read back as HR and must be
 exactly as before. The unit DINKES-UMUM, the period and the read endpoints get the same
 treatment; reads that are allowed but scoped (lists, inbox, a tim penilai's summary) must
-not contain STAFF's data.
+not contain STAFF's data. Notices in the outbox are their recipient's alone: nobody else
+lists one or marks it read (404, as for an id that does not exist).
 """
 
 import hashlib
@@ -25,11 +26,14 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import DevTokenIssuer
+from persistence.models import Notification
+from persistence.repositories import notifications
 from persistence.repositories.organisation import upsert_roster
 from runtime.devkeys import KEY_ID
 from tests.api.conftest import AUDIENCE, ISSUER, TokenFor
@@ -333,6 +337,7 @@ async def test_nobody_acts_on_or_reads_someone_elses_objects(
     period_id: str,
     callers: dict[str, Caller],
     temporal_env: WorkflowEnvironment,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     await start_period(client, auth, period_id, len(SMALL_ORG) + len(WITH_OTHER_ROLES))
     now = datetime.now(UTC)
@@ -410,6 +415,7 @@ async def test_nobody_acts_on_or_reads_someone_elses_objects(
     await unit_cells(matrix, client, callers, period_id, hr, temporal_env)
     await period_cells(matrix, client, callers, period_id, hr, now, staff_appraisal, temporal_env)
     await read_cells(matrix, client, callers, period_id, hr, now)
+    await notification_cells(matrix, client, callers, period_id, sessionmaker)
 
     # the unit is finalised by HR: results delivered, the keberatan window opens
     for path, body in (("/predikat", {"predikat": "baik"}), ("/finalise", None)):
@@ -647,3 +653,90 @@ async def read_cells(
                 await matrix.refused(label, caller, "GET", target, expected=401)
             elif not caller.sees_staff:
                 await matrix.scoped(label, caller, target, staff_listed)
+
+
+async def notification_cells(
+    matrix: Matrix,
+    client: httpx.AsyncClient,
+    callers: dict[str, Caller],
+    period_id: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """A reminder to STAFF and an escalation about STAFF to SUPERVISOR: only each
+    recipient lists and marks their own; everyone else gets a 404 and it stays unread."""
+    now = datetime.now(UTC)
+    ids: dict[str, int] = {}
+    async with sessionmaker.begin() as session:
+        for recipient, role, kind, level in (
+            (STAFF, "pegawai", "pengingat", 0),
+            (SUPERVISOR, "pejabat_penilai", "eskalasi", 1),
+        ):
+            key = f"matrix/{kind}/{level}"
+            await notifications.add_notification(
+                session,
+                workflow_id=f"matrix-{period_id}",
+                notice_key=key,
+                period_id=period_id,
+                subject_nip=STAFF,
+                recipient_role=role,
+                recipient_nip=recipient,
+                kind=kind,
+                step="penilaian",
+                level=level,
+                due=now,
+                created_at=now,
+            )
+            found = await session.scalar(
+                select(Notification.id).where(Notification.notice_key == key)
+            )
+            assert found is not None
+            ids[recipient] = found
+
+    for recipient, notice in ids.items():
+
+        async def read_at(notice: int = notice) -> datetime | None:
+            async with sessionmaker() as session:
+                row = await session.get(Notification, notice)
+            assert row is not None
+            return row.read_at
+
+        for caller in callers.values():
+            if caller.subject == recipient:
+                continue
+            await matrix.refused(
+                f"notice to {recipient}: mark read",
+                caller,
+                "POST",
+                f"/me/notifications/{notice}/read",
+                expected=404 if caller.authenticated else 401,
+                observe=read_at,
+                before=None,
+            )
+
+    def others_notices(caller: Caller) -> Callable[[httpx.Response], str | None]:
+        def leak(response: httpx.Response) -> str | None:
+            found = [
+                item
+                for item in response.json()["items"]
+                if item["id"] in ids.values() and ids.get(caller.subject or "") != item["id"]
+            ]
+            return f"lists others' notices: {found}" if found else None
+
+        return leak
+
+    for caller in callers.values():
+        if not caller.authenticated:
+            await matrix.refused("notifications", caller, "GET", "/me/notifications", expected=401)
+        else:
+            await matrix.scoped(
+                "notifications", caller, "/me/notifications", others_notices(caller)
+            )
+    # the positive control: each recipient lists and marks their own
+    for recipient, headers in (
+        (STAFF, callers["the employee"].headers),
+        (SUPERVISOR, callers["pejabat penilai (SUPERVISOR)"].headers),
+    ):
+        listed = await client.get("/me/notifications", headers=headers)
+        assert ids[recipient] in [item["id"] for item in listed.json()["items"]], listed.text
+        marked = await client.post(f"/me/notifications/{ids[recipient]}/read", headers=headers)
+        assert marked.status_code == 200, marked.text

@@ -26,7 +26,7 @@ from domain.stages import Stage
 from persistence.repositories.appraisals import get_appraisal
 from persistence.repositories.organisation import names_of
 from persistence.repositories.periods import get_period
-from web.forms import FormErrors, parse_checkin, parse_skp
+from web.forms import MAX_RHK, FormErrors, parse_checkin, parse_skp, rhk_slots
 from web.page import page_context
 from web.route import HtmlRoute, problem_text
 from web.sessions import Caller, PostingCaller, WebCaller
@@ -50,6 +50,15 @@ async def _supervisor_rhk(db: AsyncSession, view: AppraisalView) -> list[str]:
     if not row or content is None or row.state["skp"]["status"] != SkpStatus.DISETUJUI:
         return []
     return [f"{item['id']}: {item['description']}" for item in content["rhk"]]
+
+
+def _rhk_slots(request: Request, view: AppraisalView, form: dict[str, str]) -> int:
+    """RHK slots in the editor: those drafted plus one, those posted, or as many as
+    "Tambah RHK" asked for (``?rhk=``), within the SKP's limit of 30."""
+    drafted = len(view.skp.content.rhk) if view.skp.content else 0
+    asked = request.query_params.get("rhk", "")
+    wanted = int(asked) if asked.isdigit() and len(asked) < 3 else 0
+    return min(MAX_RHK, max(2, drafted + 1, len(rhk_slots(form)), wanted))
 
 
 async def _page(
@@ -86,6 +95,7 @@ async def _page(
         "kinds": list(RhkKind),
         "values": list(BerakhlakValue),
         "ratings": list(Rating),
+        "slot_count": _rhk_slots(request, view, form or {}),
         "step_titles": {kind.value: title for kind, title in STEP_TITLES.items()},
     }
     return render(request, "penilaian.html", context_, status_code=status_code)

@@ -1,0 +1,189 @@
+"""A real browser (Debian's chromium through Playwright) against the app served by
+uvicorn, with the real worker, Temporal and PostgreSQL behind it. An employee and her
+supervisor do the first half of the year by clicking and typing; the supervisor sees the
+escalation of a late colleague arrive. Every page is checked with axe (no serious or
+critical violation) and photographed at 1280 and 360 px into ``.data/screenshots``."""
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from axe_playwright_python.async_playwright import Axe
+from fastapi import FastAPI
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.api.conftest import TokenFor
+from tests.api.journey import start_period
+from tests.api.test_lists import quick_period
+from tests.orgs import HR, PEER, STAFF, SUPERVISOR
+from tests.waiting import eventually
+from tests.web.test_pages_journey import skp_form
+
+SHOTS = Path(os.environ.get("KINERJA_SCREENSHOTS", ".data/screenshots"))
+SERIOUS = {"serious", "critical"}
+CHROMIUM_MISSING = (
+    "Chromium tidak ditemukan. `make test` memasangnya (apt-get install chromium, sebagai "
+    "root); atau pasang sendiri lalu ulangi."
+)
+checked_pages: list[str] = []
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.fail(CHROMIUM_MISSING)  # never a skip: the browser tests are the web's proof
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def served(web_app: FastAPI) -> AsyncIterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    SHOTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium_path())
+        yield launched
+        await launched.close()
+
+
+async def look(page: Page, name: str) -> None:
+    """Check the page with axe and photograph it wide and narrow."""
+    results = await Axe().run(page)
+    serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
+    assert serious == [], results.generate_report()
+    checked_pages.append(name)
+    for width in (1280, 360):
+        await page.set_viewport_size({"width": width, "height": 900})
+        await page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    await page.set_viewport_size({"width": 1280, "height": 900})
+
+
+async def log_in(browser: Browser, base: str, name: str) -> Page:
+    context = await browser.new_context(base_url=base, locale="id-ID")
+    page = await context.new_page()
+    await page.goto("/beranda")
+    await expect(page).to_have_url(f"{base}/masuk?lanjut=/beranda")
+    await page.get_by_role("link", name="Pilih pegawai demo").click()
+    await page.get_by_role("button", name=name).click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+    return page
+
+
+async def test_a_year_in_the_browser(
+    served: str, browser: Browser, api: httpx.AsyncClient, auth: TokenFor, period_id: str
+) -> None:
+    late_period = f"{period_id}q"
+    started = await api.post(
+        "/periods", json=quick_period(late_period), headers=auth(HR, "hr_admin")
+    )
+    assert started.status_code == 201, started.text
+    await start_period(api, auth, period_id)
+
+    # the login page and the picker, as a newcomer sees them
+    anonymous = await (await browser.new_context(base_url=served, locale="id-ID")).new_page()
+    await anonymous.goto("/masuk")
+    await look(anonymous, "masuk")
+    await anonymous.get_by_role("link", name="Pilih pegawai demo").click()
+    await look(anonymous, "masuk-demo")
+
+    staff = await log_in(browser, served, "Pegawai 003")
+    await look(staff, "beranda-pegawai")
+    await staff.get_by_role("link", name="Menyatakan telah mengikuti sosialisasi").first.click()
+    await look(staff, "penilaian-sosialisasi")
+    await staff.goto(f"/penilaian/{period_id}/{STAFF}")
+    await staff.get_by_role("button", name="Saya telah mengikuti sosialisasi").click()
+    await expect(staff.get_by_text("Telah menyatakan mengikuti sosialisasi")).to_be_visible()
+
+    form = skp_form("")
+    for name, value in form.items():
+        if name.startswith(("rhk-", "perilaku-")):
+            field = staff.locator(f"[name='{name}']")
+            if name.endswith(("-kind", "-aspect")):
+                await field.select_option(value)
+            else:
+                await field.fill(value)
+    await staff.locator("[name='rhk-0-ind-0-target']").fill("dua belas")
+    await staff.get_by_role("button", name="Simpan dan ajukan ke pejabat penilai").click()
+    await expect(staff.get_by_role("alert")).to_contain_text("Data tidak valid")
+    await expect(staff.locator("[name='rhk-0-ind-0-target']")).to_have_value("dua belas")
+    await look(staff, "penilaian-skp-galat")
+    await staff.locator("[name='rhk-0-ind-0-target']").fill("12")
+    await staff.get_by_role("button", name="Simpan dan ajukan ke pejabat penilai").click()
+    await expect(staff.locator("h2 .tag")).to_have_text("Diajukan, menunggu persetujuan")
+
+    supervisor = await log_in(browser, served, "Pegawai 002")
+    await look(supervisor, "beranda-atasan")
+    await supervisor.get_by_role("link", name="Tim saya").click()
+    await look(supervisor, "tim")
+    await supervisor.goto(f"/penilaian/{period_id}/{STAFF}")
+    await supervisor.get_by_label("Catatan untuk pegawai").fill("Perjelas target triwulan")
+    await supervisor.get_by_role("button", name="Kembalikan untuk diperbaiki").click()
+    await expect(supervisor.locator("h2 .tag")).to_have_text("Dikembalikan untuk diperbaiki")
+
+    await staff.reload()
+    await expect(staff.locator(".note")).to_contain_text("Perjelas target triwulan")
+    await look(staff, "penilaian-skp-dikembalikan")
+    await staff.get_by_role("button", name="Simpan dan ajukan ke pejabat penilai").click()
+    await supervisor.reload()
+    await look(supervisor, "penilaian-tinjau-skp")
+    await supervisor.get_by_role("button", name="Setujui SKP").click()
+
+    await staff.reload()
+    await staff.locator("[name='realisasi-ind-1-1']").fill("7")
+    await staff.locator("[name='realisasi-ind-2-1']").fill("88,5")
+    await staff.get_by_role("button", name="Laporkan realisasi").click()
+    await supervisor.reload()
+    await expect(supervisor.get_by_text("7 / 12")).to_be_visible()
+    await look(supervisor, "penilaian-pemantauan")
+    await supervisor.get_by_label("Umpan balik untuk pegawai").fill("Capaian sesuai rencana")
+    await supervisor.get_by_role("button", name="Kirim umpan balik").click()
+    await expect(supervisor.locator(".note")).to_contain_text("Capaian sesuai rencana")
+
+    # the late colleague's acknowledgement escalated to the supervisor; mark it read (htmx)
+    await eventually(
+        lambda: api.get("/me/notifications?unread=true", headers=auth(SUPERVISOR)),
+        lambda r: any(
+            i["kind"] == "eskalasi" and i["subject_nip"] == PEER for i in r.json()["items"]
+        ),
+        what="the escalation of PEER's acknowledgement reaching the supervisor",
+    )
+    await supervisor.goto("/notifikasi")
+    await expect(supervisor.get_by_text("Eskalasi").first).to_be_visible()
+    await look(supervisor, "notifikasi")
+    unread = await supervisor.get_by_role("button", name="Tandai sudah dibaca").count()
+    await supervisor.get_by_role("button", name="Tandai sudah dibaca").first.click()
+    await expect(supervisor.get_by_role("button", name="Tandai sudah dibaca")).to_have_count(
+        unread - 1
+    )
+
+    # English on request
+    await staff.get_by_label("Bahasa").select_option("en")
+    await staff.get_by_role("button", name="Ganti").click()
+    await expect(staff.get_by_role("heading", name="Monitoring")).to_be_visible()
+    await look(staff, "penilaian-en")
+    print(f"\naxe: {len(checked_pages)} pages checked, 0 serious or critical violations")
