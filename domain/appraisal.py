@@ -109,6 +109,14 @@ class AppraisalState(BaseModel):
             return actor.has(Role.HR_ADMIN)
         return actor.nip is not None and actor.nip == atasan
 
+    def is_assessor(self, actor: Actor) -> bool:
+        """Who holds the dialogue, rates and assigns development: the pejabat penilai or
+        the agency's tim penilai, never the employee (a tim penilai member is not her own
+        assessor)."""
+        if self.is_employee(actor):
+            return False
+        return self.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI)
+
     def is_pejabat_penilai(self, actor: Actor) -> bool:
         """The direct supervisor; a head of agency has none and is rated for the regional
         head, whom HR represents here."""

@@ -36,7 +36,9 @@ def _require_penilaian(state: AppraisalState) -> None:
         )
 
 
-def _suggestion(state: AppraisalState) -> Rating | None:
+def suggested_rating(state: AppraisalState) -> Rating | None:
+    """The system's suggestion for hasil kerja from the last reported realisation; the
+    pejabat penilai decides (None before any report)."""
     reported = [c.report for c in state.checkins if c.report is not None]
     if state.skp.content is None or not reported:
         return None
@@ -55,8 +57,7 @@ class RateAppraisal(Command):
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require_independent(state, actor)
         require(
-            (state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI))
-            and not state.is_employee(actor),
+            state.is_assessor(actor),
             "Penilaian diberikan oleh pejabat penilai (atau tim penilai saat kalibrasi)",
         )
         _require_penilaian(state)
@@ -68,7 +69,7 @@ class RateAppraisal(Command):
             hasil_kerja=self.hasil_kerja,
             perilaku=self.perilaku,
             predikat=predikat(self.hasil_kerja, self.perilaku),
-            suggested_hasil_kerja=_suggestion(state),
+            suggested_hasil_kerja=suggested_rating(state),
             notes=self.notes,
             rated_by=actor.subject,
             rated_at=context.now,

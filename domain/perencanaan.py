@@ -134,6 +134,7 @@ class ReturnSkp(Command):
         skp = state.skp.model_copy(
             update={
                 "status": SkpStatus.DIKEMBALIKAN,
+                "returned_content": state.skp.content,
                 "history": _with_event(
                     state.skp, SkpEventKind.DIKEMBALIKAN, actor, context, self.note
                 ),

@@ -143,3 +143,8 @@ class Skp(BaseModel):
     content: SkpContent | None = None
     submissions: int = Field(default=0, description="How often it was submitted.")
     history: tuple[SkpEvent, ...] = ()
+    returned_content: SkpContent | None = Field(
+        default=None,
+        description="The content as it was last returned, so the pejabat penilai sees what "
+        "changed since (None before any return, and in states recorded before it was kept).",
+    )

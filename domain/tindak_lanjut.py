@@ -18,7 +18,6 @@ from domain.appraisal import (
 )
 from domain.development import DevelopmentAction, DevelopmentKind
 from domain.errors import InvalidInputError, WrongStateError
-from domain.roles import Role
 from domain.segregation import require_independent
 from domain.stages import Stage
 from domain.transition import advance
@@ -52,8 +51,7 @@ class AssignDevelopment(Command):
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require_independent(state, actor)
         require(
-            (state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI))
-            and not state.is_employee(actor),
+            state.is_assessor(actor),
             "Tindak lanjut ditetapkan oleh pejabat penilai atau tim penilai",
         )
         _require_tindak_lanjut(state)

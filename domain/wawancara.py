@@ -11,16 +11,9 @@ from domain.appraisal import Actor, AppraisalState, Command, LongNote, RuleConte
 from domain.dialogue import Dialogue, FollowUp
 from domain.errors import InvalidInputError, WrongStateError
 from domain.nip import is_valid_nip
-from domain.roles import Role
 from domain.segregation import require_independent
 from domain.stages import Stage
 from domain.transition import advance
-
-
-def _may_hold(state: AppraisalState, actor: Actor) -> bool:
-    if state.is_employee(actor):
-        return False  # a tim penilai member does not document her own dialogue
-    return state.is_pejabat_penilai(actor) or actor.has(Role.TIM_PENILAI)
 
 
 def _require_wawancara(state: AppraisalState) -> None:
@@ -40,7 +33,7 @@ class ScheduleDialogue(Command):
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require_independent(state, actor)
         require(
-            _may_hold(state, actor), "Dialog kinerja diatur oleh pejabat penilai atau tim penilai"
+            state.is_assessor(actor), "Dialog kinerja diatur oleh pejabat penilai atau tim penilai"
         )
         _require_wawancara(state)
         if self.scheduled_for.tzinfo is None:
@@ -68,7 +61,7 @@ class RecordDialogue(Command):
     def apply(self, state: AppraisalState, actor: Actor, context: RuleContext) -> AppraisalState:
         require_independent(state, actor)
         require(
-            _may_hold(state, actor), "Dialog kinerja dicatat oleh pejabat penilai atau tim penilai"
+            state.is_assessor(actor), "Dialog kinerja dicatat oleh pejabat penilai atau tim penilai"
         )
         _require_wawancara(state)
         if self.held_at.tzinfo is None or self.held_at > context.now:

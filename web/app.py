@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.config import WebConfig
-from web.routes import appraisal, home, login, team
+from web.routes import appraisal, home, login, penilaian, team, tindak_lanjut, wawancara
 from web.routes.login import oidc_app
 from web.templating import STATIC
 
@@ -15,6 +15,7 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
     app.state.web = config
     app.state.web_oidc = oidc_app(config.oidc) if config.oidc is not None else None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (login.router, home.router, appraisal.router, team.router):
+    pages = (appraisal, wawancara, penilaian, tindak_lanjut)
+    for router in (login.router, home.router, *(page.router for page in pages), team.router):
         app.include_router(router)
     return app

@@ -5,6 +5,7 @@ shows the form again with what the person typed."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from pydantic import ValidationError
 
@@ -18,6 +19,7 @@ from domain.skp import (
     RhkKind,
     SkpContent,
 )
+from web.i18n import DISPLAY_ZONE
 
 INDICATOR_SLOTS = 2
 MAX_RHK = 30  # as many as an SkpContent holds
@@ -168,3 +170,30 @@ def parse_checkin(
             errors.fields[f"bukti-{slot}"] = "Tautan bukti dimulai dengan http:// atau https://"
     notes = _text(form, "catatan") or None
     return tuple(realisations), tuple(evidence), notes, errors
+
+
+def parse_local_time(text: str) -> datetime | None:
+    """A ``datetime-local`` field (``2027-01-10T09:00``) read as WIB, the time the pages
+    show; None when it is not one."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=DISPLAY_ZONE)
+
+
+def parse_local_date_end(text: str) -> datetime | None:
+    """A ``date`` field as the end of that working day (16.00 WIB), for a due date."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return datetime.combine(day, time(16, 0), tzinfo=DISPLAY_ZONE)
+
+
+def lines_of(text: str) -> tuple[str, ...]:
+    """One item per line (or per comma for short lists), blanks dropped."""
+    parts = text.replace("\r", "").split("\n")
+    if len(parts) == 1:
+        parts = parts[0].split(",")
+    return tuple(part.strip() for part in parts if part.strip())

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from domain.notices import STEP_TITLES
 from web import forms, i18n
-from web.routes import appraisal
+from web.routes import appraisal, penilaian, tindak_lanjut, wawancara
 
 WEB = Path(i18n.__file__).parent
 
@@ -20,7 +20,8 @@ def template_messages() -> set[str]:
         method_map=[("**.html", "jinja2")],
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
     )
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    # a plural message is a (singular, plural) pair; the catalogue keys it by the singular
+    return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
 
 
 def indonesian_strings(module: object) -> set[str]:
@@ -51,7 +52,8 @@ def test_every_page_text_has_an_english_translation() -> None:
     with (WEB / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
         catalogue = read_po(source, locale="en")
     messages = template_messages() | set(STEP_TITLES.values()) | indonesian_strings(forms)
-    messages |= {m for m in indonesian_strings(appraisal) if m.startswith("Tuliskan")}
+    for module in (appraisal, wawancara, penilaian, tindak_lanjut):
+        messages |= indonesian_strings(module)
     assert len(messages) > 100
     missing = sorted(m for m in messages if not (m in catalogue and catalogue[m].string))
     assert missing == []

@@ -1,0 +1,68 @@
+"""Wawancara on the page: the pejabat penilai (or tim penilai) plans the performance
+dialogue, then records what was said and agreed; scoring opens."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.deps import Session
+from api.paths import Nip, PeriodId
+from domain.dialogue import FollowUp, FollowUpKind
+from domain.wawancara import RecordDialogue, ScheduleDialogue
+from web.appraisal_page import AppraisalPage, read_form
+from web.forms import FormErrors, lines_of, parse_local_time
+from web.route import HtmlRoute
+from web.sessions import PostingCaller
+from workflows.appraisal import AppraisalWorkflow
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+NOT_A_TIME = "Isi tanggal dan jam, misalnya 10/01/2027 09.00"
+
+
+@router.post("/penilaian/{period_id}/{nip}/wawancara/jadwal")
+async def schedule_dialogue(
+    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
+) -> Response:
+    page = AppraisalPage(request, db, caller, period_id, nip)
+    form = await read_form(request)
+    when = parse_local_time(form.get("jadwal", ""))
+    if when is None:
+        return await page.refuse(form, FormErrors(fields={"jadwal": NOT_A_TIME}))
+    command = ScheduleDialogue(scheduled_for=when, participants=lines_of(form.get("peserta", "")))
+    return await page.send(AppraisalWorkflow.schedule_dialogue, command, form)
+
+
+@router.post("/penilaian/{period_id}/{nip}/wawancara")
+async def record_dialogue(
+    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
+) -> Response:
+    page = AppraisalPage(request, db, caller, period_id, nip)
+    form = await read_form(request)
+    errors = FormErrors()
+    held = parse_local_time(form.get("waktu", ""))
+    if held is None:
+        errors.fields["waktu"] = NOT_A_TIME
+    participants = lines_of(form.get("peserta", ""))
+    if not participants:
+        errors.fields["peserta"] = "Tuliskan siapa yang hadir"
+    notes = form.get("catatan_dialog", "").strip()
+    if len(notes) < 3:
+        errors.fields["catatan_dialog"] = "Tuliskan catatan dialog"
+    follow_ups: tuple[FollowUp, ...] = ()
+    follow_note = form.get("tindak_lanjut_catatan", "").strip()
+    if follow_note:
+        kind = form.get("tindak_lanjut_jenis", "")
+        try:
+            follow_ups = (FollowUp(kind=FollowUpKind(kind), note=follow_note),)
+        except (ValueError, ValidationError):
+            errors.fields["tindak_lanjut_catatan"] = "Pilih jenis dan tulis paling sedikit 3 huruf"
+    if errors or held is None:
+        return await page.refuse(form, errors)
+    command = RecordDialogue(
+        held_at=held,
+        participants=participants,
+        notes=notes,
+        agreed_actions=lines_of(form.get("kesepakatan", "")),
+        follow_ups=follow_ups,
+    )
+    return await page.send(AppraisalWorkflow.record_dialogue, command, form)
