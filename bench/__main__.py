@@ -2,8 +2,9 @@
 Temporal dev server and one embedded PostgreSQL that this run starts and stops.
 
 Rows: raw start (the ceiling) → period start → full cycle → API latency → read side →
-footprint. A table goes to the terminal and one JSON line per row to
-``bench/results/bench.jsonl``.
+footprint → web pages (against the JSON endpoints that carry the same data, not against
+the raw twin; ``--only web`` runs it alone). A table goes to the terminal and one JSON
+line per row to ``bench/results/bench.jsonl``.
 """
 
 import argparse
@@ -28,7 +29,7 @@ from rich.table import Table
 from temporalio.client import Client, WorkflowHistory
 
 from api.auth import DevTokenIssuer
-from bench import kinerja_rows, stack
+from bench import kinerja_rows, stack, web_rows
 from bench.measure import Row, percentile
 from bench.raw_rows import RawFigures, measure_raw
 from rehearsal.organisation import generate_organisation
@@ -53,10 +54,16 @@ class Sizes:
     cycle_concurrency: int = 32  # HTTP requests in flight during the full cycle
     latency_concurrency: int = 16  # virtual users of the latency row (closed loop)
     latency_rate: float = 10.0  # approvals per second of the latency row (open loop)
+    web_background: int = 500  # the regency around the web row's team of 40
+    web_repetitions: int = 200  # rounds of the web row's five GETs
 
 
 QUICK = Sizes(raw=1000, cycle=100, latency=200, read_rows=100_000, repetitions=15)
-FULL = Sizes(raw=10_000, cycle=1000, latency=1000, read_rows=100_000, repetitions=40)
+FULL = Sizes(
+    raw=10_000, cycle=1000, latency=1000, read_rows=100_000, repetitions=40,
+    web_background=2000, web_repetitions=500,
+)  # fmt: skip
+ROWS_ALONE = ("web",)  # rows that need nothing from the others (``--only``)
 
 
 def _git_revision() -> str:
@@ -120,7 +127,13 @@ async def sampled_histories(client: Client, period_id: str, nips: list[str]) -> 
     }
 
 
-async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | None) -> list[Row]:
+async def run(
+    sizes: Sizes,
+    mode: str,
+    worker_args: list[str],
+    profile: Path | None,
+    only: str | None = None,
+) -> list[Row]:
     rows: list[Row] = []
     work = Path(tempfile.mkdtemp(prefix="kinerja-bench-"))
     logs = work / "logs"
@@ -149,7 +162,35 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
             "postgres": stack.processes_named("postgres", str(work / "pg")),
         }
 
+    async def web_pages() -> Row:
+        console.print(
+            f"[bold]web pages[/bold] a supervisor of 40 in a regency of {sizes.web_background}, "
+            f"{sizes.web_repetitions} rounds …"
+        )
+        web_db = await stack.fresh_database(server_url, "bench_web")
+        team = web_rows.team_roster(sizes.web_background)
+        await kinerja_rows.seed_organisation(web_db, team.records)
+        worker = await stack.start_worker(
+            logs, "worker-web", "--kind", "kinerja", "--database-url", web_db,
+            "--task-queue", "kinerja-web", *common,
+        )  # fmt: skip
+        try:
+            web = await web_rows.measure_web_pages(
+                client, web_db, json.loads(jwks.read_text()), tokens, team, worker,
+                issuer=ISSUER, audience=AUDIENCE, task_queue="kinerja-web",
+                repetitions=sizes.web_repetitions,
+                parts=lambda: {
+                    "driver": [psutil.Process()], "postgres": servers()["postgres"],
+                },
+            )  # fmt: skip
+        finally:
+            await worker.stop()
+        return web_row(web)
+
     try:
+        if only == "web":
+            rows.append(await web_pages())
+            return rows
         # --- raw baseline ----------------------------------------------------------
         console.print("[bold]raw start[/bold] …")
         raw_db = await stack.fresh_database(server_url, "bench_raw", migrate=False)
@@ -393,10 +434,51 @@ async def run(sizes: Sizes, mode: str, worker_args: list[str], profile: Path | N
                 + f"; bench cycle sample (completed) {cycle_histories}",
             )
         )
+
+        # --- web pages against their JSON twins --------------------------------------------
+        rows.append(await web_pages())
     finally:
         await env.shutdown()
         _stop_postgres(work / "pg")
     return rows
+
+
+def web_row(web: web_rows.WebFigures) -> Row:
+    """Judged on the p50 ratio of the worse page; the p99 ratios are shown."""
+    board, home = web_rows.BOARD, web_rows.HOME
+
+    def page(name: str) -> str:
+        return f"{name} p50 {web.ms[name]['p50']:.1f} ms, p99 {web.ms[name]['p99']:.1f} ms"
+
+    def twins(name: str) -> str:
+        pair = " + ".join(n.removeprefix("GET ") for n in web_rows.TWINS[name])
+        times = web.twins_ms[name]
+        return f"{pair} p50 {times['p50']:.1f} ms, p99 {times['p99']:.1f} ms"
+
+    worst = max(web.ratio_p50.values())
+    per_request = {
+        part: round(1000 * seconds / (5 * web.repetitions), 2)
+        for part, seconds in web.cpu_s.items()
+    }
+    return Row(
+        "web pages",
+        f"{page(board)} (×{web.ratio_p50[board]:.2f}); {page(home)} (×{web.ratio_p50[home]:.2f})",
+        f"{twins(board)}; {twins(home)}",
+        worst,
+        "≤ 1.5",
+        worst <= 1.5,
+        metrics=asdict(web),
+        notes=f"in-process (httpx.ASGITransport), {web.repetitions} rounds; {web.people} people "
+        f"on the board, {web.inbox_items} inbox items, {web.notices} notices "
+        f"({web.unread} unread), roster {web.roster}; p99 ratios "
+        + ", ".join(f"{k} ×{v:.2f}" for k, v in web.ratio_p99.items())
+        + "; each endpoint p50/p99 ms "
+        + ", ".join(f"{k} {v['p50']:.1f}/{v['p99']:.1f}" for k, v in web.ms.items())
+        + "; Jinja render p50 ms "
+        + ", ".join(f"{k} {v:.1f}" for k, v in web.render_ms.items())
+        + f"; SQL statements per request {web.queries}; bytes {web.bytes}; "
+        f"CPU ms per request {per_request}",
+    )
 
 
 async def _completed_nips(database_url: str, period_id: str) -> list[str]:
@@ -467,6 +549,11 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="py-spy folded stacks into this folder")
     parser.add_argument("--no-record", action="store_true", help="do not append to results")
     parser.add_argument(
+        "--only",
+        choices=ROWS_ALONE,
+        help="run this row alone (the others share the raw twin and the full cycle's state)",
+    )
+    parser.add_argument(
         "worker_args",
         nargs="*",
         help="passed to bench.worker_proc (after --), e.g. --config custom",
@@ -481,7 +568,7 @@ def main() -> None:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
-    rows = asyncio.run(run(sizes, mode, args.worker_args, args.profile))
+    rows = asyncio.run(run(sizes, mode, args.worker_args, args.profile, args.only))
     print_table(rows, mode, time.monotonic() - began)
     if not args.no_record:
         append_results(rows, mode, sizes, args.worker_args)

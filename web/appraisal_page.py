@@ -5,6 +5,7 @@ refuses a wrong move once; on success the browser goes back to the page
 the form as it was typed. Who may do what is asked of the domain's state
 (``is_employee``, ``is_assessor``, ``is_atasan_penilai``), never re-derived here."""
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -75,7 +76,8 @@ def _keberatan_days_left(view: AppraisalView, schedule: PeriodSchedule | None) -
     closes = keberatan_window_closes(view, schedule.keberatan_days) if schedule else None
     if closes is None:
         return None
-    return max(0, (closes - datetime.now(UTC)).days)
+    left = (closes - datetime.now(UTC)).total_seconds()
+    return max(0, math.ceil(left / 86400))  # 13 days and 23 hours is "14 days left"
 
 
 @dataclass(frozen=True)

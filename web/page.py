@@ -23,7 +23,10 @@ class Person:
         return Role(role) in self.roles
 
 
-async def page_context(db: AsyncSession, caller: WebCaller) -> dict[str, Any]:
+async def page_context(
+    db: AsyncSession, caller: WebCaller, *, unread: int | None = None
+) -> dict[str, Any]:
+    """``unread`` when the page has already counted it (Beranda reads the notices)."""
     actor = caller.actor
     employee = await get_employee(db, actor.nip) if actor.nip else None
     person = Person(
@@ -35,5 +38,5 @@ async def page_context(db: AsyncSession, caller: WebCaller) -> dict[str, Any]:
     return {
         "me": person,
         "csrf": caller.session.csrf_token,
-        "unread": await unread_count(db, actor),
+        "unread": unread if unread is not None else await unread_count(db, actor),
     }

@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -19,8 +20,9 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.api.conftest import TokenFor
-from tests.api.journey import start_period
+from tests.api.journey import UNIT_MEMBERS, finalised_unit, rate_unit, start_period
 from tests.api.test_lists import quick_period
+from tests.factories import WIB
 from tests.orgs import HR, PEER, STAFF, SUPERVISOR
 from tests.waiting import eventually
 from tests.web.test_pages_journey import skp_form
@@ -163,6 +165,55 @@ async def test_a_year_in_the_browser(
     await supervisor.get_by_label("Umpan balik untuk pegawai").fill("Capaian sesuai rencana")
     await supervisor.get_by_role("button", name="Kirim umpan balik").click()
     await expect(supervisor.locator(".note")).to_contain_text("Capaian sesuai rencana")
+
+    # wawancara: the supervisor records the dialogue (the employee and he are ticked)
+    held = (datetime.now(UTC) - timedelta(hours=1)).astimezone(WIB)
+    await supervisor.locator("#waktu").fill(held.strftime("%Y-%m-%dT%H:%M"))
+    await supervisor.get_by_label("Catatan dialog").fill("Capaian triwulan dibahas bersama")
+    await supervisor.get_by_label("Kesepakatan (satu per baris)").fill("Lengkapi bukti dukung")
+    await supervisor.get_by_role("button", name="Simpan catatan dialog").click()
+    await expect(supervisor.get_by_text("Capaian triwulan dibahas bersama")).to_be_visible()
+
+    # penilaian: below target on results, as expected on behaviour
+    await supervisor.locator("input[name=hasil_kerja][value=di_bawah]").check()
+    await supervisor.locator("input[name=perilaku][value=sesuai]").check()
+    await look(supervisor, "penilaian-nilai")
+    await supervisor.get_by_role("button", name="Simpan penilaian").click()
+    await expect(supervisor.locator(".verdict")).to_contain_text("Butuh perbaikan")
+    others = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS if nip not in (STAFF, PEER)}
+    await rate_unit(api, auth, period_id, {**others, PEER: ("di_bawah", "di_atas")})
+    await finalised_unit(api, auth, period_id, "baik")
+
+    # keberatan: filed by the employee, answered by the supervisor, decided by his head
+    await staff.reload()
+    await expect(staff.get_by_text("Sisa 14 hari untuk mengajukan keberatan")).to_be_visible()
+    await staff.get_by_label("Alasan keberatan").fill("Beban kerja bertambah di triwulan II")
+    await look(staff, "penilaian-keberatan")
+    await staff.get_by_role("button", name="Ajukan keberatan").click()
+    await supervisor.reload()
+    await supervisor.get_by_label("Tambahkan keterangan").fill("Realisasi di bawah target")
+    await supervisor.get_by_role("button", name="Kirim keterangan").click()
+    head = await log_in(browser, served, "Pegawai 001")
+    await head.get_by_role("link", name="Memutus keberatan").first.click()
+    await head.get_by_label("Keberatan ditolak, hasil tetap").check()
+    await head.get_by_label("Pertimbangan").fill("Realisasi memang di bawah target")
+    await look(head, "penilaian-putusan")
+    await head.get_by_role("button", name="Putuskan keberatan").click()
+    await expect(head.locator(".keberatan .note")).to_contain_text("Realisasi memang")
+
+    # tindak lanjut: training assigned, reported, confirmed; the year is done
+    await supervisor.reload()
+    await supervisor.get_by_label("Nama pelatihan atau kegiatan").fill("Pelatihan menyusun SKP")
+    await supervisor.get_by_role("button", name="Tetapkan", exact=True).click()
+    await staff.reload()
+    await staff.get_by_label("Apa yang sudah dilakukan").fill("Mengikuti pelatihan 3 hari")
+    await look(staff, "penilaian-tindak-lanjut")
+    await staff.get_by_role("button", name="Laporkan selesai").click()
+    await supervisor.reload()
+    await supervisor.get_by_role("button", name="Konfirmasi selesai").click()
+    await expect(supervisor.get_by_text("Dikonfirmasi")).to_be_visible()
+    await expect(supervisor.locator("ol.timeline li.done")).to_have_count(6)
+    await look(supervisor, "penilaian-selesai")
 
     # the late colleague's acknowledgement escalated to the supervisor; mark it read (htmx)
     await eventually(

@@ -11,8 +11,8 @@ import httpx
 
 from rehearsal.skp import skp_content
 from tests.api.conftest import TokenFor
-from tests.api.journey import start_period
-from tests.orgs import STAFF, SUPERVISOR
+from tests.api.journey import Journey, start_period
+from tests.orgs import OUTSIDER, PEER, STAFF, SUPERVISOR
 from tests.web.conftest import BrowserFor, csrf_of
 
 PROBLEM_TITLE = re.compile(r'<div class="problem" role="alert" id="masalah">\s*<p><strong>([^<]+)')
@@ -155,3 +155,34 @@ async def test_a_form_and_its_json_twin_refuse_the_same_move_with_the_same_probl
     twin = await api.put(f"{json_url}/skp", json={"content": body}, headers=auth(STAFF))
     assert form.status_code == twin.status_code == 422, (form.status_code, twin.text)
     assert problem_title(form) == twin.json()["title"]
+
+
+async def test_bulk_approval_sends_one_command_each_and_shows_each_refusal(
+    browser_for: BrowserFor, api: httpx.AsyncClient, auth: TokenFor, period_id: str
+) -> None:
+    await start_period(api, auth, period_id)
+    for nip in (STAFF, PEER):
+        journey = Journey(api, auth, period_id, nip).api
+        await journey.acknowledge()
+        await journey.draft_skp()
+        await journey.submit_skp()
+    supervisor = await browser_for(SUPERVISOR)
+    board = await supervisor.get("/tim")
+    assert board.text.count('name="pilih"') == 2
+    assert "2 SKP menunggu persetujuan Anda" in board.text
+    chosen = [f"{period_id}/{STAFF}", f"{period_id}/{PEER}", f"{period_id}/{OUTSIDER}"]
+    done = await supervisor.post(
+        "/tim/setujui", data={"csrf_token": csrf_of(board), "pilih": [*chosen, "bukan-nip"]}
+    )
+    assert done.status_code == 200
+    assert "Disetujui (2)" in done.text
+    assert "Tidak dapat disetujui (2)" in done.text
+    assert "Penilaian tidak ditemukan" in done.text  # an appraisal not his, as the API says
+    assert "Pilihan tidak menunjuk penilaian yang dikenal" in done.text
+    for nip in (STAFF, PEER):
+        state = (await api.get(f"/appraisals/{period_id}/{nip}", headers=auth(nip))).json()
+        assert state["skp"]["status"] == "disetujui"
+    again = await supervisor.post(
+        "/tim/setujui", data={"csrf_token": csrf_of(board), "pilih": chosen[:1]}
+    )
+    assert "Tidak dapat disetujui (1)" in again.text  # already approved: the domain's 409

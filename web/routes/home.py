@@ -48,7 +48,7 @@ async def home(request: Request, caller: Caller, db: Session) -> Response:
         request,
         "beranda.html",
         {
-            **await page_context(db, caller),
+            **await page_context(db, caller, unread=notices.unread),
             "inbox": inbox,
             "notices": notices,
             "my_appraisals": mine,

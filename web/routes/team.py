@@ -2,34 +2,57 @@
 when, overdue and at-risk flags; filterable by stage and by trouble. Read from the same
 scoped list as ``GET /appraisals``, narrowed to the caller's own staff."""
 
-from datetime import UTC, datetime
+import re
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import scope_of
-from api.deps import Session
+from api.commands import CommandSender
+from api.deps import Session, context
 from api.inbox import inbox_of
+from api.problems import Problem
+from api.schemas import InboxItem
+from domain.nip import is_valid_nip
+from domain.notices import StepKind
+from domain.perencanaan import ApproveSkp
+from domain.schedule import PERIOD_ID_PATTERN
 from domain.stages import Stage
 from persistence.repositories import appraisal_lists
 from persistence.repositories.appraisal_lists import AppraisalFilter
+from persistence.repositories.organisation import names_of
 from web.page import page_context
-from web.route import HtmlRoute
-from web.sessions import Caller
+from web.route import HtmlRoute, problem_text
+from web.sessions import Caller, PostingCaller, WebCaller
 from web.templating import render
+from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
 BOARD_LIMIT = 200
+MAX_BULK = 200
+PERIOD_ID = re.compile(PERIOD_ID_PATTERN)
+NOT_AN_APPRAISAL = "Pilihan tidak menunjuk penilaian yang dikenal"
 
 
-@router.get("/tim")
-async def team_board(
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What one bulk approval did: each SKP approved, or refused with its problem."""
+
+    approved: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (name, why)
+
+
+async def _board(
     request: Request,
-    caller: Caller,
-    db: Session,
+    caller: WebCaller,
+    db: AsyncSession,
+    *,
     tahap: Stage | None = None,
     terlambat: bool = False,
     berisiko: bool = False,
+    outcome: BulkOutcome | None = None,
 ) -> Response:
     actor = caller.actor
     filters = AppraisalFilter(
@@ -47,7 +70,7 @@ async def team_board(
         limit=BOARD_LIMIT,
         offset=0,
     )
-    owed: dict[tuple[str, str], list[object]] = {}
+    owed: dict[tuple[str, str], list[InboxItem]] = {}
     for item in (await inbox_of(db, actor)).items:
         owed.setdefault((item.period_id, item.nip), []).append(item)
     context = await page_context(db, caller)
@@ -63,6 +86,47 @@ async def team_board(
             "chosen_stage": tahap.value if tahap else "",
             "late_only": terlambat,
             "risk_only": berisiko,
-            "now": datetime.now(UTC),
+            "outcome": outcome,
+            "owed_approval": {
+                f"{period_id}/{nip}"
+                for (period_id, nip), items in owed.items()
+                if any(item.step == StepKind.SKP_PERSETUJUAN.value for item in items)
+            },
         },
     )
+
+
+@router.get("/tim")
+async def team_board(
+    request: Request,
+    caller: Caller,
+    db: Session,
+    tahap: Stage | None = None,
+    terlambat: bool = False,
+    berisiko: bool = False,
+) -> Response:
+    return await _board(request, caller, db, tahap=tahap, terlambat=terlambat, berisiko=berisiko)
+
+
+@router.post("/tim/setujui")
+async def bulk_approve(request: Request, caller: PostingCaller, db: Session) -> Response:
+    """Approve the selected SKPs: one click for thirty, each approval still its own
+    command with its own refusal shown."""
+    chosen = [v for v in (await request.form()).getlist("pilih") if isinstance(v, str)]
+    pairs = [value.partition("/") for value in chosen[:MAX_BULK]]
+    names = await names_of(db, [nip for _, _, nip in pairs])
+    sender = CommandSender(
+        context(request), db, caller.actor, getattr(request.state, "request_id", None)
+    )
+    outcome = BulkOutcome()
+    for period_id, _, nip in pairs:
+        if not (PERIOD_ID.match(period_id) and is_valid_nip(nip)):
+            outcome.refused.append((f"{period_id}/{nip}"[:60], NOT_AN_APPRAISAL))
+            continue
+        try:
+            await sender.send(period_id, nip, AppraisalWorkflow.approve_skp, ApproveSkp())
+        except Problem as problem:
+            outcome.refused.append((names.get(nip, nip), problem_text(request, problem)[2]))
+        else:
+            outcome.approved.append(names.get(nip, nip))
+    return await _board(request, caller, db, outcome=outcome)

@@ -16,6 +16,15 @@ from web.sessions import PostingCaller
 from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+
+
+async def _participants(request: Request, form: dict[str, str]) -> tuple[str, ...]:
+    """The ticked people (the employee and the pejabat penilai) and any other NIPs typed,
+    each once, in order."""
+    ticked = [v for v in (await request.form()).getlist("peserta") if isinstance(v, str)]
+    return tuple(dict.fromkeys([*ticked, *lines_of(form.get("peserta_lain", ""))]))
+
+
 NOT_A_TIME = "Isi tanggal dan jam, misalnya 10/01/2027 09.00"
 
 
@@ -28,7 +37,7 @@ async def schedule_dialogue(
     when = parse_local_time(form.get("jadwal", ""))
     if when is None:
         return await page.refuse(form, FormErrors(fields={"jadwal": NOT_A_TIME}))
-    command = ScheduleDialogue(scheduled_for=when, participants=lines_of(form.get("peserta", "")))
+    command = ScheduleDialogue(scheduled_for=when, participants=await _participants(request, form))
     return await page.send(AppraisalWorkflow.schedule_dialogue, command, form)
 
 
@@ -42,7 +51,7 @@ async def record_dialogue(
     held = parse_local_time(form.get("waktu", ""))
     if held is None:
         errors.fields["waktu"] = NOT_A_TIME
-    participants = lines_of(form.get("peserta", ""))
+    participants = await _participants(request, form)
     if not participants:
         errors.fields["peserta"] = "Tuliskan siapa yang hadir"
     notes = form.get("catatan_dialog", "").strip()
