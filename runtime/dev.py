@@ -245,7 +245,13 @@ def _print_welcome(
     """URLs in a panel; tokens printed bare (a panel's borders would break copy-paste)
     and also written to ``demo-tokens.env`` for ``source``."""
     base = f"http://{settings.api_host}:{settings.api_port}"
-    lines = [f"API           {base}", f"Dokumentasi   {base}/docs"]
+    lines = [
+        f"Aplikasi web  {base}/   (buka di peramban)",
+        f'              Masuk: {base}/masuk → "Pilih pegawai demo" → klik satu orang',
+        "              (BKPSDM, tim penilai, atasan atau pegawai; perannya dari data organisasi)",
+        f"API           {base}",
+        f"Dokumentasi   {base}/docs",
+    ]
     if own_temporal:
         lines.append(f"Temporal UI   http://127.0.0.1:{settings.temporal_ui_port}")
     lines += [
