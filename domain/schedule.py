@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from domain.text import Instant, IsoDate, Name, PlainTextInput
+from domain.text import Instant, IsoDate, LongNote, Name, PlainTextInput
 
 # The stage due times in the order the stages happen.
 DUE_FIELDS = (
@@ -149,6 +149,11 @@ class Period(PlainTextInput):
     starts_on: IsoDate
     ends_on: IsoDate
     schedule: PeriodSchedule
+    briefing: LongNote | None = Field(
+        default=None,
+        description="The socialisation briefing every employee reads before acknowledging "
+        "(why the appraisal exists, what the year holds); a standard text when absent.",
+    )
 
     @field_validator("ends_on")
     @classmethod

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -82,6 +83,7 @@ class Period(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     schedule: Mapped[dict[str, Any]]
+    briefing: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="starting")
     employees_started: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(100))

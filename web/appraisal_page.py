@@ -8,15 +8,16 @@ the form as it was typed. Who may do what is asked of the domain's state
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.appraisal_reads import appraisal_view, visible_appraisal
 from api.commands import AppraisalUpdate, CommandSender
-from api.deps import context
+from api.deps import Session, context
+from api.paths import Nip, PeriodId
 from api.problems import Problem
 from api.schemas import AppraisalView
 from domain.appraisal import Command
@@ -37,7 +38,7 @@ from persistence.repositories.periods import get_period
 from web.forms import MAX_RHK, FormErrors, rhk_slots
 from web.page import page_context
 from web.route import problem_text
-from web.sessions import WebCaller
+from web.sessions import Caller, PostingCaller, WebCaller
 from web.templating import render
 
 STAGES = [stage for stage in Stage if stage is not Stage.SELESAI]
@@ -116,6 +117,7 @@ class AppraisalPage:
             **await page_context(self.db, self.caller),
             "view": view,
             "names": names,
+            "briefing": period.briefing if period else None,
             "stages": STAGES,
             "is_employee": view.is_employee(actor),
             "is_supervisor": view.is_pejabat_penilai(actor),
@@ -163,3 +165,19 @@ class AppraisalPage:
         return await self.show(
             form=form, errors=errors, problem=Problem("validation-error", INVALID)
         )
+
+
+async def _shown_page(
+    request: Request, period_id: PeriodId, nip: Nip, caller: Caller, db: Session
+) -> AppraisalPage:
+    return AppraisalPage(request, db, caller, period_id, nip)
+
+
+async def _posted_page(
+    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
+) -> AppraisalPage:
+    return AppraisalPage(request, db, caller, period_id, nip)
+
+
+ShownPage = Annotated[AppraisalPage, Depends(_shown_page)]
+PostedPage = Annotated[AppraisalPage, Depends(_posted_page)]  # a form post: CSRF checked

@@ -20,6 +20,7 @@ async def register_period(
             starts_on=period.starts_on,
             ends_on=period.ends_on,
             schedule=period.schedule.model_dump(mode="json"),
+            briefing=period.briefing,
             status="starting",
             employees_started=0,
             created_by=created_by,

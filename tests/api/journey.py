@@ -44,11 +44,17 @@ def period_body(period_id: str) -> dict[str, Any]:
 
 
 async def start_period(
-    client: httpx.AsyncClient, auth: TokenFor, period_id: str, headcount: int = len(SMALL_ORG)
+    client: httpx.AsyncClient,
+    auth: TokenFor,
+    period_id: str,
+    headcount: int = len(SMALL_ORG),
+    **extra: Any,
 ) -> dict:
-    """Start the period as HR and wait until all ``headcount`` appraisals are persisted."""
+    """Start the period as HR (``extra`` fields added to the body) and wait until all
+    ``headcount`` appraisals are persisted."""
     hr = auth(HR, "hr_admin")
-    response = await client.post("/periods", json=period_body(period_id), headers=hr)
+    body = period_body(period_id) | extra
+    response = await client.post("/periods", json=body, headers=hr)
     assert response.status_code == 201, response.text
 
     async def summary() -> dict:

@@ -23,7 +23,7 @@ from tests.api.conftest import TokenFor
 from tests.api.journey import UNIT_MEMBERS, finalised_unit, rate_unit, start_period
 from tests.api.test_lists import quick_period
 from tests.factories import WIB
-from tests.orgs import HR, PEER, STAFF, SUPERVISOR
+from tests.orgs import HR, OUTSIDER, PEER, STAFF, SUPERVISOR
 from tests.waiting import eventually
 from tests.web.test_pages_journey import skp_form
 
@@ -85,6 +85,16 @@ async def look(page: Page, name: str) -> None:
     await page.set_viewport_size({"width": 1280, "height": 900})
 
 
+async def press_tab_until(page: Page, text: str, most: int = 60) -> None:
+    """Move the focus with Tab alone until it rests on the control showing ``text``."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        focused = await page.evaluate("document.activeElement && document.activeElement.innerText")
+        if focused and text in focused:
+            return
+    pytest.fail(f"{text!r} cannot be reached with the Tab key")
+
+
 async def log_in(browser: Browser, base: str, name: str) -> Page:
     context = await browser.new_context(base_url=base, locale="id-ID")
     page = await context.new_page()
@@ -117,8 +127,13 @@ async def test_a_year_in_the_browser(
     await look(staff, "beranda-pegawai")
     await staff.get_by_role("link", name="Menyatakan telah mengikuti sosialisasi").first.click()
     await look(staff, "penilaian-sosialisasi")
+    await staff.goto(f"/penilaian/{period_id}/{OUTSIDER}")  # not hers to see: a 404 page
+    await expect(staff.get_by_role("alert")).to_contain_text("Penilaian tidak ditemukan")
+    await look(staff, "galat-404")
     await staff.goto(f"/penilaian/{period_id}/{STAFF}")
-    await staff.get_by_role("button", name="Saya telah mengikuti sosialisasi").click()
+    # with the keyboard alone: tab to the button, press Enter
+    await press_tab_until(staff, "Saya telah mengikuti sosialisasi")
+    await staff.keyboard.press("Enter")
     await expect(staff.get_by_text("Telah menyatakan mengikuti sosialisasi")).to_be_visible()
 
     form = skp_form("")

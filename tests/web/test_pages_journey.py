@@ -58,6 +58,7 @@ async def test_an_employee_and_a_supervisor_do_the_first_half_in_the_browser(
     assert "Menyatakan telah mengikuti sosialisasi" in home.text
     page = await staff.get(url)
     assert "Saya telah mengikuti sosialisasi" in page.text
+    assert "Penilaian bukan hukuman" in page.text  # the standard briefing: the period has none
     done = await staff.post(f"{url}/sosialisasi", data={"csrf_token": csrf_of(page)})
     assert done.status_code == 303
 
@@ -186,3 +187,13 @@ async def test_bulk_approval_sends_one_command_each_and_shows_each_refusal(
         "/tim/setujui", data={"csrf_token": csrf_of(board), "pilih": chosen[:1]}
     )
     assert "Tidak dapat disetujui (1)" in again.text  # already approved: the domain's 409
+
+
+async def test_the_period_briefing_is_what_the_employee_reads_before_acknowledging(
+    browser_for: BrowserFor, api: httpx.AsyncClient, auth: TokenFor, period_id: str
+) -> None:
+    briefing = "Penilaian ini untuk membantu Anda berkembang; tanyakan apa saja kepada BKPSDM."
+    await start_period(api, auth, period_id, briefing=briefing)
+    page = await (await browser_for(STAFF)).get(f"/penilaian/{period_id}/{STAFF}")
+    assert briefing in page.text
+    assert "Penilaian bukan hukuman" not in page.text

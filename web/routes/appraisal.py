@@ -1,47 +1,38 @@
 """The appraisal page and the forms of the first half of the year: sosialisasi, the SKP
 (draft, submit, approve or return) and pemantauan (report, feedback)."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from api.deps import Session
-from api.paths import Nip, PeriodId
 from domain.checkin import Rating
 from domain.pemantauan import GiveFeedback, ReportCheckIn
 from domain.perencanaan import ApproveSkp, DraftSkp, ReturnSkp, SubmitSkp
 from domain.sosialisasi import Acknowledge
-from web.appraisal_page import AppraisalPage, read_form
+from web.appraisal_page import PostedPage, ShownPage, read_form
 from web.forms import FormErrors, parse_checkin, parse_skp
 from web.route import HtmlRoute
-from web.sessions import Caller, PostingCaller
 from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
-CHECKIN_NUMBERS = range(1, 53)
+CheckInNumber = Annotated[int, Path(ge=1, le=52)]
 
 
 @router.get("/penilaian/{period_id}/{nip}")
-async def appraisal_page(
-    request: Request, period_id: PeriodId, nip: Nip, caller: Caller, db: Session
-) -> Response:
-    return await AppraisalPage(request, db, caller, period_id, nip).show()
+async def appraisal_page(page: ShownPage) -> Response:
+    return await page.show()
 
 
 @router.post("/penilaian/{period_id}/{nip}/sosialisasi")
-async def acknowledge(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
+async def acknowledge(page: PostedPage) -> Response:
     return await page.send(AppraisalWorkflow.acknowledge, Acknowledge())
 
 
 @router.post("/penilaian/{period_id}/{nip}/skp")
-async def save_skp(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
+async def save_skp(page: PostedPage) -> Response:
     """Save the draft; with ``ajukan`` also submit it to the pejabat penilai."""
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+    form = await read_form(page.request)
     content, errors = parse_skp(form)
     if content is None:
         return await page.refuse(form, errors)
@@ -52,12 +43,9 @@ async def save_skp(
 
 
 @router.post("/penilaian/{period_id}/{nip}/skp/keputusan")
-async def decide_skp(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
+async def decide_skp(page: PostedPage) -> Response:
     """The pejabat penilai approves, or returns with a note."""
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+    form = await read_form(page.request)
     note = form.get("catatan", "").strip()
     if form.get("keputusan") == "kembalikan":
         if not note:
@@ -69,28 +57,22 @@ async def decide_skp(
 
 
 @router.post("/penilaian/{period_id}/{nip}/pemantauan/{index}")
-async def report_checkin(
-    request: Request, period_id: PeriodId, nip: Nip, index: int, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def report_checkin(page: PostedPage, index: CheckInNumber) -> Response:
+    form = await read_form(page.request)
     content = (await page.view()).skp.content
     indicator_ids = list(content.indicators()) if content else []
     realisations, evidence, notes, errors = parse_checkin(form, indicator_ids)
-    if errors or index not in CHECKIN_NUMBERS:
+    if errors:
         return await page.refuse(form, errors)
     command = ReportCheckIn(index=index, realisations=realisations, evidence=evidence, notes=notes)
     return await page.send(AppraisalWorkflow.report_checkin, command, form)
 
 
 @router.post("/penilaian/{period_id}/{nip}/pemantauan/{index}/umpan-balik")
-async def give_feedback(
-    request: Request, period_id: PeriodId, nip: Nip, index: int, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def give_feedback(page: PostedPage, index: CheckInNumber) -> Response:
+    form = await read_form(page.request)
     text = form.get("umpan_balik", "").strip()
-    if not text or index not in CHECKIN_NUMBERS:
+    if not text:
         return await page.refuse(form, FormErrors(fields={"umpan_balik": "Tuliskan umpan balik"}))
     rating_text = form.get("rating", "")
     rating = Rating(rating_text) if rating_text in set(Rating) else None

@@ -2,18 +2,15 @@
 beside it), the employee's keberatan while its window is open, statements from both sides,
 and the atasan penilai's final decision."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.deps import Session
-from api.paths import Nip, PeriodId
 from domain.checkin import Rating
 from domain.keberatan import KeberatanOutcome
 from domain.penilaian import AddKeberatanStatement, DecideKeberatan, FileKeberatan, RateAppraisal
-from web.appraisal_page import AppraisalPage, read_form
+from web.appraisal_page import PostedPage, read_form
 from web.forms import FormErrors
 from web.route import HtmlRoute
-from web.sessions import PostingCaller
 from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
@@ -37,11 +34,8 @@ def _text(form: dict[str, str], name: str, errors: FormErrors) -> str:
 
 
 @router.post("/penilaian/{period_id}/{nip}/nilai")
-async def rate(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def rate(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     errors = FormErrors()
     hasil, perilaku = _rating(form, "hasil_kerja", errors), _rating(form, "perilaku", errors)
     if hasil is None or perilaku is None:
@@ -52,11 +46,8 @@ async def rate(
 
 
 @router.post("/penilaian/{period_id}/{nip}/keberatan")
-async def file_keberatan(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def file_keberatan(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     errors = FormErrors()
     reasons = _text(form, "alasan", errors)
     if errors:
@@ -65,11 +56,8 @@ async def file_keberatan(
 
 
 @router.post("/penilaian/{period_id}/{nip}/keberatan/tanggapan")
-async def add_statement(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def add_statement(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     errors = FormErrors()
     text = _text(form, "tanggapan", errors)
     if errors:
@@ -79,11 +67,8 @@ async def add_statement(
 
 
 @router.post("/penilaian/{period_id}/{nip}/keberatan/putusan")
-async def decide_keberatan(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def decide_keberatan(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     errors = FormErrors()
     outcome_text = form.get("putusan", "")
     if outcome_text not in set(KeberatanOutcome):

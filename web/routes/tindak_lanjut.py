@@ -4,17 +4,14 @@ confirms; the last confirmation completes the appraisal."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from api.deps import Session
-from api.paths import Nip, PeriodId
 from domain.development import DevelopmentKind
 from domain.tindak_lanjut import AssignDevelopment, ConfirmDevelopment, ReportDevelopmentDone
-from web.appraisal_page import AppraisalPage, read_form
+from web.appraisal_page import PostedPage, read_form
 from web.forms import FormErrors, parse_local_date_end
 from web.route import HtmlRoute
-from web.sessions import PostingCaller
 from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
@@ -22,11 +19,8 @@ ActionNumber = Annotated[int, Path(ge=1, le=50)]
 
 
 @router.post("/penilaian/{period_id}/{nip}/pengembangan")
-async def assign_development(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def assign_development(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     errors = FormErrors()
     kind = form.get("jenis", "")
     if kind not in set(DevelopmentKind):
@@ -45,16 +39,8 @@ async def assign_development(
 
 
 @router.post("/penilaian/{period_id}/{nip}/pengembangan/{number}/laporan")
-async def report_development(
-    request: Request,
-    period_id: PeriodId,
-    nip: Nip,
-    number: ActionNumber,
-    caller: PostingCaller,
-    db: Session,
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def report_development(page: PostedPage, number: ActionNumber) -> Response:
+    form = await read_form(page.request)
     note = form.get("laporan", "").strip()
     evidence = form.get("bukti", "").strip() or None
     errors = FormErrors()
@@ -69,14 +55,6 @@ async def report_development(
 
 
 @router.post("/penilaian/{period_id}/{nip}/pengembangan/{number}/konfirmasi")
-async def confirm_development(
-    request: Request,
-    period_id: PeriodId,
-    nip: Nip,
-    number: ActionNumber,
-    caller: PostingCaller,
-    db: Session,
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
+async def confirm_development(page: PostedPage, number: ActionNumber) -> Response:
     command = ConfirmDevelopment(number=number)
     return await page.send(AppraisalWorkflow.confirm_development, command)

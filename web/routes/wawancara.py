@@ -5,14 +5,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.deps import Session
-from api.paths import Nip, PeriodId
 from domain.dialogue import FollowUp, FollowUpKind
 from domain.wawancara import RecordDialogue, ScheduleDialogue
-from web.appraisal_page import AppraisalPage, read_form
+from web.appraisal_page import PostedPage, read_form
 from web.forms import FormErrors, lines_of, parse_local_time
 from web.route import HtmlRoute
-from web.sessions import PostingCaller
 from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
@@ -29,29 +26,25 @@ NOT_A_TIME = "Isi tanggal dan jam, misalnya 10/01/2027 09.00"
 
 
 @router.post("/penilaian/{period_id}/{nip}/wawancara/jadwal")
-async def schedule_dialogue(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def schedule_dialogue(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     when = parse_local_time(form.get("jadwal", ""))
     if when is None:
         return await page.refuse(form, FormErrors(fields={"jadwal": NOT_A_TIME}))
-    command = ScheduleDialogue(scheduled_for=when, participants=await _participants(request, form))
+    command = ScheduleDialogue(
+        scheduled_for=when, participants=await _participants(page.request, form)
+    )
     return await page.send(AppraisalWorkflow.schedule_dialogue, command, form)
 
 
 @router.post("/penilaian/{period_id}/{nip}/wawancara")
-async def record_dialogue(
-    request: Request, period_id: PeriodId, nip: Nip, caller: PostingCaller, db: Session
-) -> Response:
-    page = AppraisalPage(request, db, caller, period_id, nip)
-    form = await read_form(request)
+async def record_dialogue(page: PostedPage) -> Response:
+    form = await read_form(page.request)
     errors = FormErrors()
     held = parse_local_time(form.get("waktu", ""))
     if held is None:
         errors.fields["waktu"] = NOT_A_TIME
-    participants = await _participants(request, form)
+    participants = await _participants(page.request, form)
     if not participants:
         errors.fields["peserta"] = "Tuliskan siapa yang hadir"
     notes = form.get("catatan_dialog", "").strip()
