@@ -52,3 +52,9 @@ async def record_progress(
 
 async def get_period(session: AsyncSession, period_id: str) -> Period | None:
     return await session.get(Period, period_id)
+
+
+async def recent_periods(session: AsyncSession, limit: int = 20) -> list[Period]:
+    """The newest periods first (by when HR opened them), for a period picker."""
+    rows = await session.scalars(select(Period).order_by(Period.created_at.desc()).limit(limit))
+    return list(rows.all())

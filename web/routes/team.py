@@ -4,8 +4,9 @@ scoped list as ``GET /appraisals``, narrowed to the caller's own staff."""
 
 import re
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,7 @@ from domain.notices import StepKind
 from domain.perencanaan import ApproveSkp
 from domain.schedule import PERIOD_ID_PATTERN
 from domain.stages import Stage
-from persistence.repositories import appraisal_lists
+from persistence.repositories import appraisal_lists, periods
 from persistence.repositories.appraisal_lists import AppraisalFilter
 from persistence.repositories.organisation import names_of
 from web.page import page_context
@@ -49,13 +50,18 @@ async def _board(
     caller: WebCaller,
     db: AsyncSession,
     *,
+    periode: str | None = None,
     tahap: Stage | None = None,
     terlambat: bool = False,
     berisiko: bool = False,
     outcome: BulkOutcome | None = None,
 ) -> Response:
+    """The newest period unless another is chosen: a board mixing years misleads."""
     actor = caller.actor
+    choices = [period.id for period in await periods.recent_periods(db)]
+    chosen = periode if periode in choices else (choices[0] if choices else None)
     filters = AppraisalFilter(
+        period_id=chosen,
         supervisor_nip=actor.nip or "-",
         stage=tahap.value if tahap else None,
         overdue=True if terlambat else None,
@@ -87,6 +93,8 @@ async def _board(
             "late_only": terlambat,
             "risk_only": berisiko,
             "outcome": outcome,
+            "periods": choices,
+            "chosen_period": chosen,
             "owed_approval": {
                 f"{period_id}/{nip}"
                 for (period_id, nip), items in owed.items()
@@ -101,11 +109,20 @@ async def team_board(
     request: Request,
     caller: Caller,
     db: Session,
+    periode: Annotated[str | None, Query(pattern=PERIOD_ID_PATTERN)] = None,
     tahap: Stage | None = None,
     terlambat: bool = False,
     berisiko: bool = False,
 ) -> Response:
-    return await _board(request, caller, db, tahap=tahap, terlambat=terlambat, berisiko=berisiko)
+    return await _board(
+        request,
+        caller,
+        db,
+        periode=periode,
+        tahap=tahap,
+        terlambat=terlambat,
+        berisiko=berisiko,
+    )
 
 
 @router.post("/tim/setujui")
