@@ -64,6 +64,8 @@ def start_embedded_postgres(data_dir: Path) -> str:
 
 
 def _process(pid: int) -> psutil.Process | None:
+    if pid <= 0:  # not a process id (psutil raises ValueError for these)
+        return None
     try:
         process = psutil.Process(pid)
         return None if process.status() == psutil.STATUS_ZOMBIE else process
@@ -82,10 +84,14 @@ def _runs(process: psutil.Process, executable: Path, *needles: str) -> bool:
 
 
 def _read_pid(pid_file: Path) -> int | None:
+    """The pid a pid file names; None when it names none. PostgreSQL's ``postmaster.pid``
+    holds the *negative* pid of a standalone backend (initdb's bootstrap run writes one
+    while a fresh cluster is made), which is no postmaster either."""
     try:
-        return int(pid_file.read_text().split()[0])
+        pid = int(pid_file.read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
+    return pid if pid > 0 else None
 
 
 def terminate(
