@@ -12,6 +12,7 @@ from domain.roles import Role
 from persistence.models import Appraisal
 from persistence.repositories.appraisal_lists import Scope
 from persistence.repositories.organisation import get_employee
+from persistence.repositories.organisation_reads import PeopleScope
 
 SEES_EVERYTHING = frozenset({Role.HR_ADMIN, Role.AUDITOR})
 
@@ -49,3 +50,18 @@ async def scope_of(session: AsyncSession, actor: Actor) -> Scope:
         return Scope(everything=True)
     agency = await actor_agency(session, actor) if actor.has(Role.TIM_PENILAI) else None
     return Scope(own_nip=actor.nip, agency_code=agency)
+
+
+async def people_scope_of(session: AsyncSession, actor: Actor) -> PeopleScope:
+    """Whom the caller may see in the organisation (``/organisation/...``, ``/people/...``),
+    scoped as appraisals are: HR and the auditor everyone; everyone else themselves, their
+    whole chain of supervisors upward (the people who rate them and decide their keberatan)
+    and the active people below them two levels deep (their direct reports and the
+    reports' reports, the appraisals they rate or decide on); a tim penilai also everyone
+    of their own agency. Anyone else is answered 404, as an appraisal would be, so a
+    stranger learns nothing of who works where. Roster roles (HR, tim penilai, auditor)
+    are shown to HR alone (``api.routes.organisation``)."""
+    if actor.roles & SEES_EVERYTHING:
+        return PeopleScope(everything=True)
+    agency = await actor_agency(session, actor) if actor.has(Role.TIM_PENILAI) else None
+    return PeopleScope(own_nip=actor.nip, superiors=actor.superiors, agency_code=agency)

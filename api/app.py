@@ -25,6 +25,7 @@ from api.routes import (
     dev,
     lists,
     notifications,
+    organisation,
     penilaian,
     periods,
     tindak_lanjut,
@@ -73,6 +74,7 @@ def create_app(context: ApiContext) -> FastAPI:
     stages = (appraisals.router, wawancara.router, penilaian.router, tindak_lanjut.router)
     for router in (lists.router, notifications.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
+    app.include_router(organisation.router, responses=COMMON_RESPONSES)
     for router in (administration.router, units.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)
     if context.dev_issuer is not None:

@@ -85,6 +85,18 @@ CATALOGUE: dict[str, str] = {
     " has passed; send allow_past: true if the period is being entered late on purpose",
     "{field} minimal {floor} (dikirim {sent})": "{field} must be at least {floor} (sent {sent})",
     "ends_on harus setelah starts_on": "ends_on must be after starts_on",
+    # domain: schedule warnings (POST /periods/preview)
+    "Periode {period_id} sudah ada": "Period {period_id} already exists",
+    "Pemantauan akhir {date} tidak diadakan karena tidak setelah skp_approval_due": "The "
+    "check-in at the end of {date} is not held, since it is not after skp_approval_due",
+    "{field} jatuh pada hari Sabtu ({date})": "{field} falls on a Saturday ({date})",
+    "{field} jatuh pada hari Minggu ({date})": "{field} falls on a Sunday ({date})",
+    "{field} jatuh pada hari libur nasional {holiday} ({date})": "{field} falls on a national "
+    "holiday, {holiday} ({date})",
+    "escalation_interval {sent} mengirim {count} eskalasi untuk setiap langkah seorang pegawai "
+    "yang terlambat {days} hari": "escalation_interval {sent} sends {count} escalations for "
+    "each step of one employee that is {days} days late",
+    "disarankan minimal {floor}": "at least {floor} is advised",
     # domain: appraisal rules
     "Batas waktu '{deadline}' tidak dikenal": "Unknown deadline '{deadline}'",
     "Hanya BKPSDM yang dapat memperpanjang batas waktu": "Only BKPSDM (HR) can extend a deadline",

@@ -148,15 +148,22 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
 def allowed_methods(request: Request) -> list[str]:
     """Every method some route serves at this path (RFC 9110 asks for them in ``Allow``
-    on a 405; Starlette's own header names only the first route that matched)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    on a 405; Starlette's own header names only the first route that matched). Each
+    method is tried against the routes' own matching, which also sees into included
+    routers (FastAPI keeps those as one route each)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
 
 
 # SQLSTATE classes of an unreachable database: 08 connection exception, 57P operator

@@ -51,6 +51,7 @@ def writer_with(*roles: Role) -> ActorDependency:
 
 HrWriter = Annotated[Actor, Depends(writer_with(Role.HR_ADMIN))]
 HrOrTimPenilaiWriter = Annotated[Actor, Depends(writer_with(Role.HR_ADMIN, Role.TIM_PENILAI))]
+HrReader = Annotated[Actor, Depends(caller_with(Role.HR_ADMIN))]
 HrOrAuditor = Annotated[Actor, Depends(caller_with(Role.HR_ADMIN, Role.AUDITOR))]
 HrAuditorOrTimPenilai = Annotated[
     Actor, Depends(caller_with(Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI))

@@ -1,21 +1,24 @@
 """Read models the API answers with (inputs are domain models with ``extra="forbid"``)."""
 
+from collections.abc import Collection
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, computed_field
 
 from domain.appraisal import AppraisalState
 from domain.audit import AuditKind, kind_of
 from domain.checkin import Evidence, Rating, Realisation
+from domain.customary_schedule import FIRST_YEAR, LAST_YEAR, customary_period
 from domain.deadlines import DEADLINE_KEY_PATTERN
 from domain.distribusi import UnitPredikat, Violation
 from domain.nip import NIP_PATTERN
 from domain.notices import PendingStep
 from domain.predikat import Predikat
-from domain.schedule import Period
+from domain.schedule import PERIOD_ID_PATTERN, MonitoringFrequency, Period
+from domain.schedule_warnings import WarningKind
 from domain.stages import Stage
-from domain.text import Instant, LongNote, Note, OverrideReason, PlainTextInput, Reason
+from domain.text import Instant, LongNote, Name, Note, OverrideReason, PlainTextInput, Reason
 from domain.unit import Override
 
 
@@ -67,6 +70,108 @@ class PeriodView(BaseModel):
     employees_started: int
     total: int = Field(description="Appraisals visible to the caller.")
     stages: dict[Stage, int] = Field(description="Appraisals per stage, every stage listed.")
+
+
+class PeriodFromYear(PlainTextInput):
+    """A calendar-year period opened with only its year: the customary schedule of
+    domain.md (``domain.customary_schedule``: sosialisasi 15 January, SKP draft 22 and
+    approval 31 January, check-ins at each quarter's or month's end, wawancara 30
+    November, penilaian 15 December, tindak lanjut 31 March of the next year, all 16:00
+    WIB, each moved back to the working day before when it falls on a weekend or a
+    national holiday; keberatan within 14 days)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"examples": [{"period_id": "2028", "year": 2028}]},
+    )
+
+    period_id: str = Field(
+        pattern=PERIOD_ID_PATTERN, description="Short slug used in workflow ids, e.g. '2028'."
+    )
+    name: Name | None = Field(
+        default=None, description="'Penilaian Kinerja ASN <year>' when absent."
+    )
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    monitoring_frequency: MonitoringFrequency = MonitoringFrequency.TRIWULAN
+    briefing: LongNote | None = Field(
+        default=None, description="The socialisation briefing; a standard text when absent."
+    )
+    allow_past: bool = Field(
+        default=False, description="Accept due times already passed (they fall due at once)."
+    )
+
+    def period(self, non_working: Collection[date] = ()) -> Period:
+        return customary_period(
+            self.period_id,
+            self.year,
+            self.monitoring_frequency,
+            name=self.name,
+            briefing=self.briefing,
+            non_working=non_working,
+        )
+
+
+def _preview_body_kind(data: Any) -> str:
+    """A body naming ``year`` is a year-only one; anything else is a full period."""
+    if isinstance(data, dict):
+        return "year" if "year" in data else "full"
+    return "year" if isinstance(data, PeriodFromYear) else "full"
+
+
+PeriodPreviewBody = Annotated[
+    Annotated[PeriodRequest, Tag("full")] | Annotated[PeriodFromYear, Tag("year")],
+    Discriminator(_preview_body_kind),
+]
+"""Either body ``POST /periods`` or ``POST /periods/from-year`` takes. Errors name the
+kind first (``body.full.schedule…``, ``body.year.year``)."""
+
+
+class ScheduleWarningView(BaseModel):
+    kind: WarningKind
+    field: str = Field(description="The field concerned, within the period.")
+    message: str = Field(description="In Indonesian.")
+    message_en: str = Field(description="The same in English.")
+    due: datetime | None = Field(description="The due time concerned, if any.")
+    escalations: int | None = Field(
+        description="For escalation_flood: escalations one person's late step sends while "
+        "it stays overdue for a week."
+    )
+
+
+class PreviewRefusal(BaseModel):
+    field: str
+    message: str = Field(description="In Indonesian.")
+    message_en: str = Field(description="The same in English.")
+
+
+class PeriodPreview(BaseModel):
+    period: Period = Field(
+        description="The period as it would start: check-in dues written out and the "
+        "period's span filled in. It can be sent back unchanged to POST /periods."
+    )
+    employees_included: int = Field(description="Active employees who would get an appraisal.")
+    warnings: list[ScheduleWarningView] = Field(
+        description="What to look at; none of it stops the period from starting."
+    )
+    refusals: list[PreviewRefusal] = Field(
+        description="Why starting would be refused now (as POST /periods would answer it); "
+        "empty when it would start."
+    )
+    holidays_checked: bool = Field(
+        description="Whether national holidays of Indonesia were checked (weekends always are)."
+    )
+
+
+class PeriodListItem(PeriodView):
+    created_at: datetime = Field(description="When HR opened the period.")
+
+
+class PeriodPage(BaseModel):
+    total: int = Field(description="How many periods there are in all.")
+    limit: int
+    offset: int
+    items: list[PeriodListItem] = Field(description="Newest first.")
 
 
 class AppraisalView(AppraisalState):
@@ -307,3 +412,84 @@ class NotificationPage(BaseModel):
     limit: int
     offset: int
     items: list[NotificationItem]
+
+
+class AgencyOverview(BaseModel):
+    """An agency (OPD) with its active employees and its units counted."""
+
+    code: str
+    name: str
+    active_employees: int
+    units: int
+
+
+class AgencyList(BaseModel):
+    """The agencies the caller may see: every one for HR and the auditor, otherwise the
+    caller's own."""
+
+    items: list[AgencyOverview]
+
+
+class OrgRef(BaseModel):
+    """An agency or a unit, by code and name."""
+
+    code: str
+    name: str
+
+
+class PersonRef(BaseModel):
+    """Someone named on a page of the organisation."""
+
+    nip: str
+    name: str
+    position: str
+
+
+class UnitMember(PersonRef):
+    supervisor_nip: str | None
+
+
+class UnitView(BaseModel):
+    """A unit with its active people the caller may see (paged by NIP) and its heads:
+    members whose supervisor is nobody or nobody active in the unit."""
+
+    code: str
+    name: str
+    agency: OrgRef
+    total: int = Field(description="How many of the unit's active people the caller sees.")
+    limit: int
+    offset: int
+    people: list[UnitMember]
+    heads: list[UnitMember] = Field(description="Every head the caller sees, on every page.")
+
+
+class PersonRoles(BaseModel):
+    """The roles the roster grants; shown to HR (BKPSDM) only."""
+
+    hr_admin: bool
+    tim_penilai: bool
+    auditor: bool
+
+
+class PersonView(BaseModel):
+    """A person with the chain of supervisors above them and their direct reports."""
+
+    nip: str
+    name: str
+    position: str
+    grade: str
+    employment_type: str = Field(description="PNS or PPPK.")
+    active: bool
+    unit: OrgRef
+    agency: OrgRef
+    supervisors: list[PersonRef] = Field(
+        description="The chain upward, nearest first, as far as the caller may see it."
+    )
+    direct_reports: list[PersonRef] = Field(
+        description="Active direct reports the caller may see, by NIP."
+    )
+    roles: PersonRoles | None = Field(
+        default=None,
+        description="Roster-granted roles, for an HR caller only; null for everyone else "
+        "(roles are not everyone's business).",
+    )

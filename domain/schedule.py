@@ -172,7 +172,7 @@ class Period(PlainTextInput):
         )
 
 
-def _period_ends(starts_on: date, ends_on: date, months_per_step: int) -> list[date]:
+def period_step_ends(starts_on: date, ends_on: date, months_per_step: int) -> list[date]:
     """Last day of every month (or quarter) inside the period."""
     ends: list[date] = []
     year, month = starts_on.year, starts_on.month
@@ -189,16 +189,20 @@ def _period_ends(starts_on: date, ends_on: date, months_per_step: int) -> list[d
         year, month = next_year, next_month
 
 
+def months_per_step(schedule: PeriodSchedule) -> int:
+    """Months between check-ins: three (a quarter) or one."""
+    return 3 if schedule.monitoring_frequency is MonitoringFrequency.TRIWULAN else 1
+
+
 def derived_checkin_dues(period: "Period") -> tuple[datetime, ...]:
     """Check-in due times from the frequency: each quarter's (or month's) last day at the
     time of day and offset of ``sosialisasi_due``, strictly after SKP approval and no later
     than wawancara."""
     schedule = period.schedule
-    months = 3 if schedule.monitoring_frequency is MonitoringFrequency.TRIWULAN else 1
     anchor = schedule.sosialisasi_due
     dues = (
         datetime.combine(day, anchor.timetz())
-        for day in _period_ends(period.starts_on, period.ends_on, months)
+        for day in period_step_ends(period.starts_on, period.ends_on, months_per_step(schedule))
     )
     return tuple(due for due in dues if schedule.skp_approval_due < due <= schedule.wawancara_due)
 

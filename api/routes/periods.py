@@ -2,15 +2,16 @@
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from api.access import actor_agency
 from api.deps import Context, RequestId, Session
+from api.holidays import national_holidays
 from api.idempotency import (
     IdempotencyKey,
     fingerprint,
@@ -18,20 +19,30 @@ from api.idempotency import (
     remembered_answer,
     start_once,
 )
+from api.messages import english
 from api.paths import PeriodId
 from api.problems import CONFLICT_RESPONSE, Problem
-from api.roles import HrAuditorOrTimPenilai, HrOrAuditor, HrWriter
+from api.roles import HrAuditorOrTimPenilai, HrOrAuditor, HrReader, HrWriter
 from api.schemas import (
     ExtensionStatus,
     PeriodExtensionBody,
+    PeriodFromYear,
+    PeriodListItem,
+    PeriodPage,
+    PeriodPreview,
+    PeriodPreviewBody,
     PeriodRequest,
     PeriodStarted,
     PeriodView,
+    PreviewRefusal,
+    ScheduleWarningView,
 )
 from api.temporal_errors import problem_from_rpc
 from domain.administrasi import ExtendDeadline
+from domain.appraisal import Actor
 from domain.roles import Role
 from domain.schedule import Period, schedule_issues
+from domain.schedule_warnings import schedule_warnings
 from domain.stages import Stage
 from persistence.repositories import appraisals, organisation, periods
 from workflows.contracts import (
@@ -45,6 +56,40 @@ from workflows.extension import DeadlineExtensionWorkflow
 from workflows.ids import cycle_workflow_id
 
 router = APIRouter(prefix="/periods", tags=["periods"])
+
+MAX_PAGE = 200
+
+
+@router.get("")
+async def list_periods(
+    actor: HrAuditorOrTimPenilai,
+    session: Session,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> PeriodPage:
+    """Every period, newest first, with its status and appraisal counts per stage (HR
+    and the auditor: all appraisals; a tim penilai: their own agency's, as on
+    ``GET /periods/{period_id}``)."""
+    agency = await visible_agency(session, actor)
+    total, rows = await periods.list_periods(session, limit=limit, offset=offset)
+    counts = await appraisals.count_by_period_and_stage(
+        session, [row.id for row in rows], agency_code=agency
+    )
+    items = [
+        PeriodListItem(
+            period_id=row.id,
+            name=row.name,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            status=row.status,
+            employees_started=row.employees_started,
+            total=sum(counts.get(row.id, {}).values()),
+            stages={stage: counts.get(row.id, {}).get(stage.value, 0) for stage in Stage},
+            created_at=row.created_at,
+        )
+        for row in rows
+    ]
+    return PeriodPage(total=total, limit=limit, offset=offset, items=items)
 
 
 @router.post(
@@ -65,15 +110,132 @@ async def start_period(
     """Open a period: one appraisal workflow per active employee (HR only). With an
     Idempotency-Key, repeating the request returns the first answer. Due times already
     passed are refused unless ``allow_past``, and so is pacing below the configured floor
-    (422, each field named)."""
+    (422, each field named). To open one with the customary schedule from its year
+    alone, see ``POST /periods/from-year``; ``POST /periods/preview`` shows either
+    without starting anything."""
     period = body.period()
-    print_ = fingerprint(actor.subject, period.model_dump(mode="json"))
+    return await _start(
+        period,
+        allow_past=body.allow_past,
+        print_=fingerprint(actor.subject, period.model_dump(mode="json")),
+        actor=actor,
+        ctx=ctx,
+        session=session,
+        response=response,
+        request_id=request_id,
+        idempotency_key=idempotency_key,
+    )
+
+
+@router.post(
+    "/from-year",
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT_RESPONSE,
+    response_model=PeriodStarted,
+)
+async def start_period_from_year(
+    body: PeriodFromYear,
+    actor: HrWriter,
+    ctx: Context,
+    session: Session,
+    response: Response,
+    request_id: RequestId,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Open a calendar-year period on the customary schedule (HR only): only the id,
+    the year and optionally the name, the monitoring frequency and the briefing are
+    given. It is a separate operation rather than a second body of ``POST /periods`` so
+    that each keeps one plain schema (a union would prefix every validation error of the
+    full body with its branch and blur both in the OpenAPI). Otherwise as
+    ``POST /periods``: same answers, same refusals, same Idempotency-Key handling (the
+    key is bound to this body as sent)."""
+    period = body.period(non_working=holidays_around(body.year))
+    return await _start(
+        period,
+        allow_past=body.allow_past,
+        print_=fingerprint(actor.subject, {"from_year": body.model_dump(mode="json")}),
+        actor=actor,
+        ctx=ctx,
+        session=session,
+        response=response,
+        request_id=request_id,
+        idempotency_key=idempotency_key,
+    )
+
+
+@router.post("/preview", response_model=PeriodPreview)
+async def preview_period(
+    body: PeriodPreviewBody, _actor: HrReader, ctx: Context, session: Session
+) -> PeriodPreview:
+    """What opening this period would do, starting nothing (HR only): the body of
+    ``POST /periods`` or of ``POST /periods/from-year``; the answer holds the resolved
+    period, how many active employees it would include, warnings (check-ins dropped for
+    falling before SKP approval, due times on weekends or national holidays, an
+    escalation interval that floods people) and the refusals starting it would meet
+    now (a schedule unfit to open, an id already used, nobody active)."""
+    if isinstance(body, PeriodFromYear):
+        period = body.period(non_working=holidays_around(body.year))
+    else:
+        period = body.period()
+    holidays = holidays_around(period.starts_on.year, period.ends_on.year + 1)
+    issues = schedule_issues(
+        period,
+        now=datetime.now(UTC),
+        minimum_pacing=ctx.minimum_pacing,
+        allow_past=body.allow_past,
+    )
+    refusals = [(f"body.{issue.field}", issue.message) for issue in issues]
+    if await periods.get_period(session, period.period_id) is not None:
+        refusals.append(("body.period_id", f"Periode {period.period_id} sudah ada"))
+    included = await organisation.count_active(session)
+    if included == 0:
+        refusals.append(("body", "Belum ada pegawai aktif; impor organisasi terlebih dahulu"))
+    return PeriodPreview(
+        period=period.model_copy(update={"schedule": period.resolved_schedule()}),
+        employees_included=included,
+        warnings=[
+            ScheduleWarningView(
+                kind=warning.kind,
+                field=warning.field,
+                message=warning.message,
+                message_en=english(warning.message),
+                due=warning.due,
+                escalations=warning.escalations,
+            )
+            for warning in schedule_warnings(period, holidays)
+        ],
+        refusals=[
+            PreviewRefusal(field=field, message=message, message_en=english(message))
+            for field, message in refusals
+        ],
+        holidays_checked=True,
+    )
+
+
+def holidays_around(*years: int) -> dict[date, str]:
+    """National holidays of ``years`` and the year after each (tindak lanjut is due in
+    the next year's March)."""
+    return national_holidays({y for year in years for y in (year, year + 1)})
+
+
+async def _start(
+    period: Period,
+    *,
+    allow_past: bool,
+    print_: str,
+    actor: Actor,
+    ctx: Context,
+    session: Session,
+    response: Response,
+    request_id: RequestId,
+    idempotency_key: IdempotencyKey,
+) -> Any:
     remembered = await remembered_answer(
         session, actor.subject, idempotency_key, print_, lambda _: f"/periods/{period.period_id}"
     )
     if remembered is not None:
         return remembered
-    refuse_unfit_schedule(period, allow_past=body.allow_past, ctx=ctx)
+    refuse_unfit_schedule(period, allow_past=allow_past, ctx=ctx)
     if await organisation.count_active(session) == 0:
         raise Problem("wrong-state", "Belum ada pegawai aktif; impor organisasi terlebih dahulu")
     workflow_id = cycle_workflow_id(period.period_id)
@@ -120,11 +282,7 @@ async def get_period(
     period = await periods.get_period(session, period_id)
     if period is None:
         raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
-    agency = None
-    if not (actor.has(Role.HR_ADMIN) or actor.has(Role.AUDITOR)):
-        agency = await actor_agency(session, actor)
-        if agency is None:
-            raise Problem("forbidden", "Tim penilai tanpa OPD tidak dapat melihat periode")
+    agency = await visible_agency(session, actor)
     counts = await appraisals.count_by_stage(session, period_id, agency_code=agency)
     return PeriodView(
         period_id=period.id,
@@ -136,6 +294,17 @@ async def get_period(
         total=sum(counts.values()),
         stages={stage: counts.get(stage.value, 0) for stage in Stage},
     )
+
+
+async def visible_agency(session: Session, actor: Actor) -> str | None:
+    """Whose appraisals a period reader counts: None for HR and the auditor (all), the
+    agency of a tim penilai (refused, 403, when they have none)."""
+    if actor.has(Role.HR_ADMIN) or actor.has(Role.AUDITOR):
+        return None
+    agency = await actor_agency(session, actor)
+    if agency is None:
+        raise Problem("forbidden", "Tim penilai tanpa OPD tidak dapat melihat periode")
+    return agency
 
 
 @router.post(

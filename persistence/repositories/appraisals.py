@@ -71,6 +71,26 @@ async def count_by_stage(
     return {stage: count for stage, count in rows.all()}
 
 
+async def count_by_period_and_stage(
+    session: AsyncSession, period_ids: list[str], *, agency_code: str | None = None
+) -> dict[str, dict[str, int]]:
+    """:func:`count_by_stage` for several periods in one query: period → stage → count
+    (a period without appraisals is absent)."""
+    if not period_ids:
+        return {}
+    query = (
+        select(Appraisal.period_id, Appraisal.stage, func.count())
+        .where(Appraisal.period_id.in_(period_ids))
+        .group_by(Appraisal.period_id, Appraisal.stage)
+    )
+    if agency_code is not None:
+        query = query.where(Appraisal.agency_code == agency_code)
+    counts: dict[str, dict[str, int]] = {}
+    for period_id, stage, count in (await session.execute(query)).all():
+        counts.setdefault(period_id, {})[stage] = count
+    return counts
+
+
 async def open_appraisal_nips(
     session: AsyncSession,
     period_id: str,

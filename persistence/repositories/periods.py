@@ -1,6 +1,6 @@
 """Periods as HR created them, and their fan-out progress."""
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,3 +58,18 @@ async def recent_periods(session: AsyncSession, limit: int = 20) -> list[Period]
     """The newest periods first (by when HR opened them), for a period picker."""
     rows = await session.scalars(select(Period).order_by(Period.created_at.desc()).limit(limit))
     return list(rows.all())
+
+
+async def list_periods(
+    session: AsyncSession, *, limit: int, offset: int
+) -> tuple[int, list[Period]]:
+    """How many periods there are, and one page of them, newest first (by when HR opened
+    them; the id breaks ties so pages never overlap)."""
+    total = int(await session.scalar(select(func.count()).select_from(Period)) or 0)
+    rows = await session.scalars(
+        select(Period)
+        .order_by(Period.created_at.desc(), Period.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return total, list(rows.all())

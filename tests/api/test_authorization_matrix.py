@@ -13,7 +13,9 @@ it but not do this → 403. After every cell the object is read back as HR and m
 exactly as before. The unit DINKES-UMUM, the period and the read endpoints get the same
 treatment; reads that are allowed but scoped (lists, inbox, a tim penilai's summary) must
 not contain STAFF's data. Notices in the outbox are their recipient's alone: nobody else
-lists one or marks it read (404, as for an id that does not exist).
+lists one or marks it read (404, as for an id that does not exist). The organisation
+reads (a person, a unit, the agencies) are scoped as appraisals are: whoever may not see
+STAFF's appraisal does not find STAFF there either.
 """
 
 import hashlib
@@ -415,6 +417,7 @@ async def test_nobody_acts_on_or_reads_someone_elses_objects(
     await unit_cells(matrix, client, callers, period_id, hr, temporal_env)
     await period_cells(matrix, client, callers, period_id, hr, now, staff_appraisal, temporal_env)
     await read_cells(matrix, client, callers, period_id, hr, now)
+    await organisation_cells(matrix, callers)
     await notification_cells(matrix, client, callers, period_id, sessionmaker)
 
     # the unit is finalised by HR: results delivered, the keberatan window opens
@@ -530,6 +533,7 @@ async def period_cells(
     """Starting a period and extending a deadline for a whole agency: HR only."""
     new_period = f"{period_id}-x"
     new_body = make_period(new_period).model_dump(mode="json")
+    year_only = {"period_id": new_period, "year": now.year + 2}
 
     async def new_period_state() -> int:
         return (await client.get(f"/periods/{new_period}", headers=hr)).status_code
@@ -554,6 +558,23 @@ async def period_cells(
             observe=new_period_state,
             before=404,
         )
+        # the customary schedule from the year alone, and a preview (which starts nothing
+        # even for HR): HR only as well
+        for label, path, body in (
+            ("period: start from the year", "/periods/from-year", year_only),
+            ("period: preview", "/periods/preview", year_only),
+            ("period: preview (full body)", "/periods/preview", new_body),
+        ):
+            await matrix.refused(
+                label,
+                caller,
+                "POST",
+                path,
+                expected=caller.on_role_gated(),
+                body=body,
+                observe=new_period_state,
+                before=404,
+            )
         key = f"matrix-{hashlib.sha256(caller.label.encode()).hexdigest()[:12]}"
         await matrix.refused(
             "period: extend for DINKES",
@@ -599,6 +620,7 @@ async def read_cells(
         ("unit distribution", f"{unit_url(period_id)}/distribution", UNIT_MANAGERS | READERS),
         ("period summary", f"/periods/{period_id}/summary", PERIOD_READERS),
         ("period counts", f"/periods/{period_id}", PERIOD_READERS),
+        ("period list", "/periods", PERIOD_READERS),
         ("audit trail", f"/audit?period_id={period_id}", READERS),
         ("extension progress", f"/periods/{period_id}/extensions/{extension_id}", READERS),
     ]
@@ -607,7 +629,11 @@ async def read_cells(
         for caller in callers.values():
             if caller.label in allowed:
                 continue
-            if caller.label == outsider_tim and label in ("period summary", "period counts"):
+            if caller.label == outsider_tim and label in (
+                "period summary",
+                "period counts",
+                "period list",
+            ):
                 continue  # their own agency's figures: checked below as scoped reads
             await matrix.refused(label, caller, "GET", target, expected=caller.on_role_gated())
 
@@ -634,6 +660,14 @@ async def read_cells(
         "period summary", outsider, f"/periods/{period_id}/summary", dinkes_in_summary
     )
     await matrix.scoped("period counts", outsider, f"/periods/{period_id}", dinkes_in_counts)
+
+    def dinkes_in_list(response: httpx.Response) -> str | None:
+        items = [i for i in response.json()["items"] if i["period_id"] == period_id]
+        if [i["total"] for i in items] != [2]:
+            return f"lists {items}, DISDIK has 2"
+        return None
+
+    await matrix.scoped("period list", outsider, "/periods?limit=200", dinkes_in_list)
 
     def staff_listed(response: httpx.Response) -> str | None:
         if "csv" in response.headers.get("content-type", ""):
@@ -740,3 +774,49 @@ async def notification_cells(
         assert ids[recipient] in [item["id"] for item in listed.json()["items"]], listed.text
         marked = await client.post(f"/me/notifications/{ids[recipient]}/read", headers=headers)
         assert marked.status_code == 200, marked.text
+
+
+async def organisation_cells(matrix: Matrix, callers: dict[str, Caller]) -> None:
+    """The organisation reads, scoped as appraisals are: STAFF's person page is a 404 for
+    whoever may not see STAFF's appraisal; DINKES-UMUM and SUPERVISOR's page too, except
+    for the peer who works there, whose view of both must not name STAFF; the agencies
+    list names only the caller's own agency; roster roles are shown to HR alone."""
+    person, boss, unit = f"/people/{STAFF}", f"/people/{SUPERVISOR}", f"/organisation/units/{UNIT}"
+    own_agency = {PEER: "DINKES", OUTSIDER: "DISDIK", OTHER_TIM: "DISDIK"}
+
+    def staff_in_unit(response: httpx.Response) -> str | None:
+        body = response.json()
+        named = [p["nip"] for p in body["people"] + body["heads"]]
+        return f"lists STAFF in {UNIT}" if STAFF in named else None
+
+    def staff_among_reports(response: httpx.Response) -> str | None:
+        named = [p["nip"] for p in response.json()["direct_reports"]]
+        return "names STAFF as a report" if STAFF in named else None
+
+    def roles_shown(response: httpx.Response) -> str | None:
+        roles = response.json()["roles"]
+        return f"shows roster roles {roles}" if roles is not None else None
+
+    for caller in callers.values():
+        if not caller.authenticated:
+            for target in ("/organisation/agencies", unit, person, boss):
+                await matrix.refused("organisation", caller, "GET", target, expected=401)
+            continue
+        if caller.sees_staff:
+            if caller.label != "HR":
+                await matrix.scoped("person: STAFF's roles", caller, person, roles_shown)
+            continue
+
+        def other_agencies(response: httpx.Response, caller: Caller = caller) -> str | None:
+            codes = {a["code"] for a in response.json()["items"]}
+            extra = codes - {own_agency[caller.subject or ""]}
+            return f"lists agencies {sorted(extra)}" if extra else None
+
+        await matrix.scoped("agencies", caller, "/organisation/agencies", other_agencies)
+        await matrix.refused("person: STAFF", caller, "GET", person, expected=404)
+        if caller.subject == PEER:
+            await matrix.scoped(f"unit {UNIT}", caller, unit, staff_in_unit)
+            await matrix.scoped("person: SUPERVISOR", caller, boss, staff_among_reports)
+        else:
+            await matrix.refused(f"unit {UNIT}", caller, "GET", unit, expected=404)
+            await matrix.refused("person: SUPERVISOR", caller, "GET", boss, expected=404)
