@@ -4,6 +4,7 @@ what they may do (as for API tokens). In dev mode, on loopback only, a picker li
 demo people so a newcomer can be anyone in two clicks. The language switch lives here
 too: it must work before login."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from authlib.integrations.starlette_client import OAuth, OAuthError, StarletteOAuth2App
@@ -108,7 +109,7 @@ async def login_finish(request: Request, db: Session) -> Response:
         raise Problem("unauthenticated", NO_IDENTITY)
     await resolve_actor(db, TokenIdentity(subject=subject, employee_key=key))  # 403 if unknown
     target = safe_next(pending.data.get("next"))
-    await end_session(db, pending.id, pending.last_seen_at)
+    await end_session(db, pending.id, datetime.now(UTC))
     response = RedirectResponse(target, status_code=303)
     (await open_session(db, subject=subject, employee_key=key)).attach(response, config)
     return response
@@ -150,7 +151,7 @@ async def demo_login(request: Request, db: Session, nip: Annotated[str, Form()])
     await check_csrf(request, pending)
     await resolve_actor(db, TokenIdentity(subject=nip, employee_key=nip))  # 403 if unknown
     assert pending is not None  # check_csrf refuses a post without a session
-    await end_session(db, pending.id, pending.last_seen_at)
+    await end_session(db, pending.id, datetime.now(UTC))
     response = RedirectResponse("/beranda", status_code=303)
     (await open_session(db, subject=nip, employee_key=nip)).attach(response, config)
     return response
