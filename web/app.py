@@ -6,7 +6,16 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.config import WebConfig
-from web.routes import appraisal, home, login, penilaian, team, tindak_lanjut, wawancara
+from web.routes import (
+    appraisal,
+    home,
+    login,
+    penilaian,
+    team,
+    tindak_lanjut,
+    units,
+    wawancara,
+)
 from web.routes.login import oidc_app
 from web.templating import STATIC
 
@@ -16,6 +25,12 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
     app.state.web_oidc = oidc_app(config.oidc) if config.oidc is not None else None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages = (appraisal, wawancara, penilaian, tindak_lanjut)
-    for router in (login.router, home.router, *(page.router for page in pages), team.router):
+    for router in (
+        login.router,
+        home.router,
+        *(page.router for page in pages),
+        team.router,
+        units.router,
+    ):
         app.include_router(router)
     return app

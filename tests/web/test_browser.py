@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.api.conftest import TokenFor
-from tests.api.journey import UNIT_MEMBERS, finalised_unit, rate_unit, start_period
+from tests.api.journey import UNIT, UNIT_MEMBERS, rate_unit, start_period
 from tests.api.test_lists import quick_period
 from tests.factories import WIB
 from tests.orgs import HR, OUTSIDER, PEER, STAFF, SUPERVISOR
@@ -197,7 +197,15 @@ async def test_a_year_in_the_browser(
     await expect(supervisor.locator(".verdict")).to_contain_text("Butuh perbaikan")
     others = {nip: ("sesuai", "sesuai") for nip in UNIT_MEMBERS if nip not in (STAFF, PEER)}
     await rate_unit(api, auth, period_id, {**others, PEER: ("di_bawah", "di_atas")})
-    await finalised_unit(api, auth, period_id, "baik")
+    # BKPSDM sets the unit's predikat on the unit page and finalises: results delivered
+    bkpsdm = await log_in(browser, served, "Pegawai 006")
+    await bkpsdm.goto(f"/unit/{period_id}/{UNIT}")
+    await bkpsdm.get_by_label("Predikat unit (dari capaian rencana kerja)").select_option("baik")
+    await bkpsdm.get_by_role("button", name="Tetapkan predikat unit").click()
+    await expect(bkpsdm.get_by_text("Sebaran memenuhi aturan distribusi")).to_be_visible()
+    await look(bkpsdm, "unit")
+    await bkpsdm.get_by_role("button", name="Finalkan unit").click()
+    await expect(bkpsdm.locator("p.tag")).to_contain_text("Final")
 
     # keberatan: filed by the employee, answered by the supervisor, decided by his head
     await staff.reload()
