@@ -29,7 +29,7 @@ from persistence.repositories.appraisals import count_by_stage, open_appraisal_n
 from persistence.repositories.organisation import upsert_roster
 from rehearsal.behaviour import RATINGS, Behaviour, Person, people
 from rehearsal.http_driver import ApiAppraisal
-from rehearsal.organisation import generate_organisation
+from rehearsal.organisation import generate_organisation, hr_admin_for
 
 
 class Tokens:
@@ -179,6 +179,7 @@ class CycleDriver:
     tim_by_agency: dict[str, str]
     period_id: str
     concurrency: int
+    hr_by_nip: dict[str, str] = field(default_factory=dict)  # heads rated by another HR
     limit: asyncio.Semaphore = field(init=False)
     actions: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
@@ -198,8 +199,9 @@ class CycleDriver:
     def appraisal(self, person: Person) -> ApiAppraisal:
         """``person``'s appraisal, each step sent through :meth:`call`."""
         record = person.record
+        hr = self.hr_by_nip.get(record.nip, self.hr_nip)
         return ApiAppraisal(
-            self.send, self.tokens, self.period_id, record.nip, record.supervisor_nip, self.hr_nip
+            self.send, self.tokens, self.period_id, record.nip, record.supervisor_nip, hr
         )
 
     async def send(
@@ -311,7 +313,11 @@ async def run_full_cycle(
         reminder_before=timedelta(seconds=8),
         escalation_interval=escalation,
     )
-    driver = CycleDriver(http, tokens, hr_nip, tim_by_agency, period_id, concurrency)
+    heads = [r for r in records if r.supervisor_nip is None]
+    hr_by_nip = {r.nip: hr_admin_for(records, r) for r in heads}
+    driver = CycleDriver(
+        http, tokens, hr_nip, tim_by_agency, period_id, concurrency, hr_by_nip=hr_by_nip
+    )
     crowd = crowd_of(records, seed)
     members: dict[str, list[Person]] = {}
     for person in crowd:

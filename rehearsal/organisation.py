@@ -3,6 +3,7 @@ deep, and the well-formed, unique NIPs its people (and every other generated ros
 carry."""
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from domain.organisation import EmployeeRecord
@@ -26,13 +27,17 @@ def generate_organisation(
     distribution rule applies to) with a kepala bidang, up to four kepala seksi under
     each, and staff under those: chains four deep (staff → kepala seksi → kepala bidang →
     kepala OPD → the regional head, whom BKPSDM represents). The first agency is BKPSDM;
-    its first staff member is an HR admin, and each agency's first staff member sits on
-    its tim penilai. NIPs are ``make_nip(first_index)`` onwards.
+    its first staff member is an HR admin, and so is the second agency's (the demo roster
+    too has an HR admin outside BKPSDM): a head of agency is rated by HR, and segregation
+    of duties refuses anyone in the head's own chain (``hr_admin_for``). Each agency's
+    first staff member sits on its tim penilai. NIPs are ``make_nip(first_index)`` onwards.
     """
     if employees < 1:
         raise ValueError("employees must be at least 1")
     rng = random.Random(seed)
-    agency_count = max(1, round(employees / agency_size))
+    # at least two agencies (a regency has dozens): each head of agency needs an HR admin
+    # outside their own chain, which one agency cannot give
+    agency_count = max(min(2, employees), round(employees / agency_size))
     weights = [rng.uniform(0.6, 1.4) for _ in range(agency_count)]
     total = sum(weights)
     sizes = [max(1, int(employees * w / total)) for w in weights]
@@ -84,7 +89,18 @@ def generate_organisation(
                 flags: dict[str, bool] = {}
                 if b == 0 and s == 0:
                     flags["is_tim_penilai"] = True
-                    if number == 0:
+                    if number in (0, 1):
                         flags["is_hr_admin"] = True
                 add(agency, unit, staff_leaders[s % len(staff_leaders)], "Analis", **flags)
     return records
+
+
+def hr_admin_for(records: Sequence[EmployeeRecord], appraisee: EmployeeRecord) -> str:
+    """An HR admin who may act as ``appraisee``'s rater or atasan: for the head of an
+    agency (rated for the regional head, whom HR represents) one from another agency,
+    since segregation of duties refuses anyone below the appraisee; otherwise the first."""
+    admins = [r for r in records if r.is_hr_admin]
+    if appraisee.supervisor_nip is None:
+        outside = [r for r in admins if r.agency_code != appraisee.agency_code]
+        admins = outside or admins
+    return admins[0].nip

@@ -11,6 +11,7 @@ from web.routes import (
     home,
     login,
     penilaian,
+    periods,
     team,
     tindak_lanjut,
     units,
@@ -31,6 +32,7 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         *(page.router for page in pages),
         team.router,
         units.router,
+        periods.router,
     ):
         app.include_router(router)
     return app

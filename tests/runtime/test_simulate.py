@@ -9,7 +9,7 @@ from domain.nip import is_valid_nip
 from domain.predikat import NEEDS_DEVELOPMENT
 from domain.stages import Stage
 from rehearsal.behaviour import Behaviour
-from rehearsal.organisation import generate_organisation
+from rehearsal.organisation import generate_organisation, hr_admin_for
 from runtime.simulate import print_summary, simulate
 
 
@@ -25,7 +25,9 @@ def test_generated_regency_has_chains_four_deep_and_valid_nips() -> None:
 
     depths = Counter(depth(nip) for nip in supervisor)
     assert max(depths) == 4 and depths[4] > 800  # most staff: seksi → bidang → head
-    assert sum(r.is_hr_admin for r in org) == 1
+    # two HR admins in two agencies: each head of agency has one outside their own chain
+    hr_agencies = [r.agency_code for r in org if r.is_hr_admin]
+    assert len(hr_agencies) == len(set(hr_agencies)) == 2
     agencies = {r.agency_code for r in org}
     assert {r.agency_code for r in org if r.is_tim_penilai} == agencies  # one team each
 
@@ -65,3 +67,12 @@ async def test_a_year_for_twenty_employees() -> None:
     assert "Sebaran predikat per OPD terhadap pola distribusi" in text
     assert "Minggu tersibuk para atasan" in text
     assert f"Gladi 20 pegawai (seed 3): {summary.completed} selesai" in text
+
+
+def test_a_head_of_agency_gets_an_hr_admin_from_another_agency() -> None:
+    org = generate_organisation(1000, seed=5)
+    for head in (r for r in org if r.supervisor_nip is None):
+        hr = next(r for r in org if r.nip == hr_admin_for(org, head))
+        assert hr.is_hr_admin and hr.agency_code != head.agency_code
+    staff = next(r for r in org if r.supervisor_nip is not None)
+    assert hr_admin_for(org, staff) == next(r.nip for r in org if r.is_hr_admin)

@@ -206,6 +206,14 @@ async def test_a_year_in_the_browser(
     await look(bkpsdm, "unit")
     await bkpsdm.get_by_role("button", name="Finalkan unit").click()
     await expect(bkpsdm.locator("p.tag")).to_contain_text("Final")
+    # BKPSDM previews next year's period in the wizard (the preview opens nothing)
+    await bkpsdm.get_by_role("link", name="Periode", exact=True).click()
+    await bkpsdm.get_by_role("link", name="Buka periode baru").click()
+    await bkpsdm.get_by_label("Tahun", exact=True).fill(str(datetime.now(UTC).year + 1))
+    await bkpsdm.get_by_label("Kode periode (opsional; bawaan: tahun)").fill(f"{period_id}b")
+    await bkpsdm.get_by_role("button", name="Lihat pratinjau").click()
+    await expect(bkpsdm.get_by_role("button", name="Buka periode")).to_be_visible()
+    await look(bkpsdm, "periode-baru")
 
     # keberatan: filed by the employee, answered by the supervisor, decided by his head
     await staff.reload()

@@ -1,0 +1,220 @@
+"""HR's period pages: the list, the wizard that opens one (year → preview of the schedule,
+the people included, the warnings and refusals → open) and a period's progress while it
+starts. Every step calls the same service as the JSON API (``api.period_service``), so
+the schedule is derived and a refusal is written once; who may do what is declared in
+each route's signature."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from api import period_service
+from api.deps import Session, context
+from api.messages import english
+from api.paths import PeriodId
+from api.problems import Problem
+from api.roles import require_role
+from api.schemas import PeriodFromYear, PeriodPreview, PeriodView
+from domain.customary_schedule import FIRST_YEAR, LAST_YEAR
+from domain.roles import Role
+from domain.schedule import MonitoringFrequency
+from persistence.repositories import organisation
+from web import i18n
+from web.forms import PYDANTIC_PREFIX, FormErrors
+from web.page import page_context
+from web.route import HtmlRoute, problem_text
+from web.sessions import Caller, PostingCaller, WebCaller
+from web.templating import is_htmx, render
+
+router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+LIST_LIMIT = 100
+FIELDS = ("period_id", "year", "name", "monitoring_frequency", "briefing")
+INVALID = "Periksa kembali isian yang ditandai"
+NOT_A_YEAR = "Isi tahun dengan empat angka, misalnya 2028"
+NOT_AN_ID = "Gunakan huruf kecil, angka dan tanda hubung (paling banyak 40), misalnya 2028"
+READERS = (Role.HR_ADMIN, Role.AUDITOR, Role.TIM_PENILAI)
+
+
+def _caller_with(*roles: Role) -> Callable[[WebCaller], Awaitable[WebCaller]]:
+    async def caller(found: Caller) -> WebCaller:
+        require_role(found.actor, *roles)
+        return found
+
+    return caller
+
+
+def _poster_with(*roles: Role) -> Callable[[WebCaller], Awaitable[WebCaller]]:
+    async def poster(found: PostingCaller) -> WebCaller:
+        require_role(found.actor, *roles)
+        return found
+
+    return poster
+
+
+PeriodReader = Annotated[WebCaller, Depends(_caller_with(*READERS))]
+HrPage = Annotated[WebCaller, Depends(_caller_with(Role.HR_ADMIN))]
+HrPost = Annotated[WebCaller, Depends(_poster_with(Role.HR_ADMIN))]  # CSRF checked
+
+
+async def _typed(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {name: value.strip() for name in FIELDS if isinstance(value := form.get(name), str)}
+
+
+def read_period(form: dict[str, str]) -> PeriodFromYear | FormErrors:
+    """The wizard's fields as the year-only body of ``POST /periods/from-year``; the id
+    is the year unless another is typed."""
+    errors = FormErrors()
+    year = form.get("year", "")
+    if not (year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR):
+        errors.fields["year"] = NOT_A_YEAR
+        return errors
+    data: dict[str, Any] = {
+        "period_id": form.get("period_id") or year,
+        "year": int(year),
+        "monitoring_frequency": form.get("monitoring_frequency") or MonitoringFrequency.TRIWULAN,
+    }
+    for name in ("name", "briefing"):
+        if form.get(name):
+            data[name] = form[name]
+    try:
+        return PeriodFromYear.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            name = str(item["loc"][0]) if item["loc"] else "year"
+            message = NOT_AN_ID if name == "period_id" else str(item["msg"])
+            errors.fields.setdefault(name, message.removeprefix(PYDANTIC_PREFIX))
+        return errors
+
+
+async def _wizard(
+    request: Request,
+    caller: WebCaller,
+    db: Session,
+    *,
+    form: dict[str, str] | None = None,
+    preview: PeriodPreview | None = None,
+    errors: FormErrors | None = None,
+    problem: Problem | None = None,
+) -> Response:
+    status_code, shown = 200, None
+    if problem is not None:
+        status_code, title, detail = problem_text(request, problem)
+        english_page = i18n.locale_of(request) == "en"
+        listed = problem.extensions.get("errors")
+        shown = {
+            "title": title,
+            "detail": detail,
+            "errors": [
+                english(str(item.get("message", ""))) if english_page else item.get("message", "")
+                for item in (listed if isinstance(listed, list) else [])
+                if isinstance(item, dict)
+            ],
+        }
+    return render(
+        request,
+        "periode_baru.html",
+        {
+            **await page_context(db, caller),
+            "form": form or {},
+            "errors": errors or FormErrors(),
+            "problem": shown,
+            "preview": preview,
+            "english": i18n.locale_of(request) == "en",
+            "frequencies": list(MonitoringFrequency),
+            "first_year": FIRST_YEAR,
+            "last_year": LAST_YEAR,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/periode")
+async def period_list(request: Request, caller: PeriodReader, db: Session) -> Response:
+    page = await period_service.period_page(db, caller.actor, limit=LIST_LIMIT, offset=0)
+    return render(
+        request,
+        "periode_daftar.html",
+        {**await page_context(db, caller), "page": page},
+    )
+
+
+@router.get("/periode/baru")
+async def new_period(request: Request, caller: HrPage, db: Session) -> Response:
+    return await _wizard(request, caller, db)
+
+
+@router.post("/periode/baru/pratinjau")
+async def preview_new_period(request: Request, caller: HrPost, db: Session) -> Response:
+    """Step 2: what opening would do, starting nothing."""
+    form = await _typed(request)
+    body = read_period(form)
+    if isinstance(body, FormErrors):
+        return await _wizard(
+            request,
+            caller,
+            db,
+            form=form,
+            errors=body,
+            problem=Problem("validation-error", INVALID),
+        )
+    try:
+        preview = await period_service.preview_period(body, ctx=context(request), session=db)
+    except Problem as problem:
+        return await _wizard(request, caller, db, form=form, problem=problem)
+    return await _wizard(request, caller, db, form=form, preview=preview)
+
+
+@router.post("/periode/baru")
+async def open_new_period(request: Request, caller: HrPost, db: Session) -> Response:
+    """Step 3: open it, then watch it start."""
+    form = await _typed(request)
+    body = read_period(form)
+    if isinstance(body, FormErrors):
+        return await _wizard(
+            request,
+            caller,
+            db,
+            form=form,
+            errors=body,
+            problem=Problem("validation-error", INVALID),
+        )
+    try:
+        await period_service.open_period(
+            body,
+            actor=caller.actor,
+            ctx=context(request),
+            session=db,
+            request_id=getattr(request.state, "request_id", None),
+        )
+    except Problem as problem:
+        return await _wizard(request, caller, db, form=form, problem=problem)
+    return RedirectResponse(f"/periode/{body.period_id}?baru=1", status_code=303)
+
+
+@router.get("/periode/{period_id}")
+async def period_page(
+    request: Request, period_id: PeriodId, caller: PeriodReader, db: Session, baru: bool = False
+) -> Response:
+    """Status and counts; while it starts, the progress block polls itself (htmx asks
+    for that block alone). ``baru`` is set by the wizard's redirect: the period's row is
+    written by its workflow a moment after it is opened, so until then the page says it
+    is being recorded instead of answering 404."""
+    try:
+        view: PeriodView | None = await period_service.period_view(db, caller.actor, period_id)
+    except Problem as problem:
+        if problem.kind != "not-found" or not baru:
+            raise
+        view = None
+    if view is None or view.status == "starting":
+        expected = await organisation.count_active(db)
+    else:
+        expected = view.total
+    started = view.employees_started if view else 0
+    shown = {"view": view, "period_id": period_id, "expected": max(expected, started)}
+    if is_htmx(request):
+        return render(request, "periode.html", shown, block="kemajuan")
+    return render(request, "periode.html", {**await page_context(db, caller), **shown})
