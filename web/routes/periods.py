@@ -142,6 +142,14 @@ async def period_list(request: Request, caller: PeriodReader, db: Session) -> Re
     )
 
 
+async def _unreadable(
+    request: Request, caller: WebCaller, db: Session, form: dict[str, str], errors: FormErrors
+) -> Response:
+    """The wizard again, each unreadable field marked and what was typed kept (422)."""
+    problem = Problem("validation-error", INVALID)
+    return await _wizard(request, caller, db, form=form, errors=errors, problem=problem)
+
+
 @router.get("/periode/baru")
 async def new_period(request: Request, caller: HrPage, db: Session) -> Response:
     return await _wizard(request, caller, db)
@@ -153,14 +161,7 @@ async def preview_new_period(request: Request, caller: HrPost, db: Session) -> R
     form = await _typed(request)
     body = read_period(form)
     if isinstance(body, FormErrors):
-        return await _wizard(
-            request,
-            caller,
-            db,
-            form=form,
-            errors=body,
-            problem=Problem("validation-error", INVALID),
-        )
+        return await _unreadable(request, caller, db, form, body)
     try:
         preview = await period_service.preview_period(body, ctx=context(request), session=db)
     except Problem as problem:
@@ -174,14 +175,7 @@ async def open_new_period(request: Request, caller: HrPost, db: Session) -> Resp
     form = await _typed(request)
     body = read_period(form)
     if isinstance(body, FormErrors):
-        return await _wizard(
-            request,
-            caller,
-            db,
-            form=form,
-            errors=body,
-            problem=Problem("validation-error", INVALID),
-        )
+        return await _unreadable(request, caller, db, form, body)
     try:
         await period_service.open_period(
             body,
