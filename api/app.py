@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi_offline import FastAPIOffline
 
 from api.deps import ApiContext
-from api.guards import BodyCap, SecurityHeaders
+from api.guards import BodyCap, SecurityHeaders, allow_upload
 from api.problems import (
     COMMON_RESPONSES,
     CONFLICT_RESPONSE,
@@ -26,6 +26,7 @@ from api.routes import (
     lists,
     notifications,
     organisation,
+    organisation_imports,
     penilaian,
     periods,
     tindak_lanjut,
@@ -75,6 +76,8 @@ def create_app(context: ApiContext) -> FastAPI:
     for router in (lists.router, notifications.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     app.include_router(organisation.router, responses=COMMON_RESPONSES)
+    app.include_router(organisation_imports.router, responses=COMMON_RESPONSES)
+    allow_upload(app, organisation_imports.IMPORTS_PATH, context.roster_limits.max_file_bytes)
     for router in (administration.router, units.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)
     if context.dev_issuer is not None:

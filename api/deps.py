@@ -14,9 +14,11 @@ from api.auth import DevTokenIssuer, TokenVerifier, bearer_token
 from api.identity import resolve_actor
 from api.problems import Problem
 from api.rate_limits import client_address, limit, limiters
+from api.roster_files import RosterLimits
 from domain.appraisal import Actor
 from domain.schedule import DEFAULT_MINIMUM_PACING
 
+DEFAULT_ROSTER_LIMITS = RosterLimits()
 READ_METHODS = frozenset({"GET", "HEAD"})
 FAILED_AUTH_LIMITED = "Terlalu banyak percobaan masuk yang gagal dari alamat ini; coba lagi nanti"
 
@@ -37,6 +39,7 @@ class ApiContext:
     dev_token_rate: str = "20/minute"  # noqa: S105 - a rate, not a secret
     export_row_limit: int = 1000  # larger exports need HR or the auditor
     minimum_pacing: timedelta = DEFAULT_MINIMUM_PACING  # shortest escalation/reminder
+    roster_limits: RosterLimits = DEFAULT_ROSTER_LIMITS  # what one roster upload may cost
 
 
 def context(request: Request) -> ApiContext:

@@ -166,6 +166,19 @@ CATALOGUE: dict[str, str] = {
     "{n} pegawai di unit ini belum dinilai": "{n} employees of this unit are not rated yet",
     "Aturan '{rule}' dilanggar: {actual} dari {size} pegawai; selisih {off} pegawai": "Rule "
     "'{rule}' broken: {actual} of {size} employees; off by {off}",
+    # api: the roster upload
+    "Unggahan tidak ditemukan atau sudah kedaluwarsa; unggah ulang berkasnya": "Upload not "
+    "found or expired; upload the file again",
+    "Unggahan ini sudah diterapkan": "This upload has already been applied",
+    "Organisasi berubah sejak pratinjau; unggah ulang berkas untuk melihat perubahannya": "The "
+    "organisation has changed since the preview; upload the file again to see the change",
+    "Ada baris yang salah; tidak ada yang disimpan": "Some rows are wrong; nothing was saved",
+    "Berkas harus bernama .csv atau .xlsx": "The file must be named .csv or .xlsx",
+    "format berkas tidak didukung; gunakan .csv atau .xlsx": "file format not supported; "
+    "use .csv or .xlsx",
+    "berkas kosong": "the file is empty",
+    "berkas lebih dari {size}; pecah menjadi beberapa berkas": "the file is larger than {size}; "
+    "split it into several files",
 }
 
 _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")

@@ -31,6 +31,7 @@ PROBLEM_KINDS: dict[str, tuple[int, str, str]] = {
     ),
     "validation-error": (422, "Data tidak valid", "Invalid data"),
     "payload-too-large": (413, "Isi permintaan terlalu besar", "Request body too large"),
+    "unsupported-media-type": (415, "Jenis berkas tidak didukung", "Unsupported file type"),
     "too-many-requests": (429, "Terlalu banyak permintaan", "Too many requests"),
     "service-unavailable": (
         503,

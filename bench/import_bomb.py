@@ -205,7 +205,7 @@ def write_at_caps(path: Path, cells: int) -> Path:
 
 def _refuse(path: Path) -> None:
     """Child side: read the file with the import's reader, report time, memory, outcome."""
-    from runtime.org_files import RosterFileError, read_roster_file
+    from api.roster_files import RosterFileError, read_roster_file
 
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
@@ -244,7 +244,7 @@ def main() -> None:
     if arguments.refuse:
         _refuse(arguments.refuse)
         return
-    from runtime.org_files import MAX_CELLS
+    from api.roster_files import MAX_CELLS
 
     variants: dict[str, tuple[Callable[[Path], Path], int]] = {
         "honest": (lambda path: write_bomb(path), 30_000_000),

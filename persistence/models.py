@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -226,3 +227,23 @@ class WebSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_web_session_last_seen_at", "last_seen_at"),)
+
+
+class RosterUpload(Base):
+    """A roster file HR uploaded as a dry run, kept so that applying it applies exactly
+    what was previewed: the bytes, and a fingerprint of the organisation the preview was
+    computed against (applying is refused once the organisation has changed). The bytes
+    are dropped once applied; unapplied uploads are deleted after a day."""
+
+    __tablename__ = "roster_upload"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sheet: Mapped[str | None] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_roster_upload_created_at", "created_at"),)

@@ -17,6 +17,7 @@ from temporalio.client import Client
 from api.app import create_app
 from api.auth import DevTokenIssuer, TokenVerifier
 from api.deps import ApiContext
+from api.roster_files import RosterLimits
 from api.routes.codec import allow_origin
 from runtime.devkeys import KEY_ID, load_or_create_private_key, public_jwks
 from runtime.settings import Settings
@@ -67,6 +68,7 @@ def build_api_context(
         dev_token_rate=settings.dev_token_rate,
         export_row_limit=settings.export_row_limit,
         minimum_pacing=settings.minimum_pacing,
+        roster_limits=RosterLimits.from_settings(settings),
     )
 
 

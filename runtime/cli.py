@@ -120,8 +120,8 @@ def import_org(
     Every row is validated first; if any row is bad, nothing is imported."""
     from rich.markup import escape  # messages quote the file's own text
 
-    from runtime.org_files import RosterFileError, RosterLimits
-    from runtime.org_import import import_roster
+    from api.roster_files import RosterFileError, RosterLimits
+    from api.roster_import import import_roster
 
     settings = Settings()
 

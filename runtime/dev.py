@@ -20,6 +20,7 @@ from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.auth import DevTokenIssuer
+from api.roster_import import import_roster
 from domain.roles import roster_roles
 from persistence.db import create_engine, create_sessionmaker
 from persistence.migrate import upgrade_to_head
@@ -36,7 +37,6 @@ from runtime.devstack import (
     stop_temporal_dev_server,
     wait_for_temporal,
 )
-from runtime.org_import import import_roster
 from runtime.settings import Settings
 from runtime.temporal import export_keys
 from runtime.worker import run_worker

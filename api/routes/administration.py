@@ -2,14 +2,12 @@
 pejabat penilai)."""
 
 from fastapi import APIRouter
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import mutasi
 from api.commands import COMMAND_RESPONSES, Commander, HrCommander
 from api.paths import DeadlineKey, Nip, PeriodId
-from api.problems import Problem
 from api.schemas import AppraisalView, ExtensionBody
 from domain.administrasi import ChangeSupervisor, ExtendDeadline
-from persistence.repositories.organisation import get_employee
 from workflows.appraisal import AppraisalWorkflow
 
 router = APIRouter(prefix="/appraisals", tags=["administrasi"])
@@ -39,34 +37,4 @@ async def change_supervisor(
     the previous one stays on record. HR only, checked before the new supervisor is
     looked up (others must not probe the roster), after the appraisal is found visible
     (a stranger gets 404)."""
-
-    async def new_supervisor_is_valid() -> None:
-        if body.new_supervisor_nip is not None:
-            await _require_valid_new_supervisor(commander.session, nip, body.new_supervisor_nip)
-
-    return await commander.send(
-        period_id,
-        nip,
-        AppraisalWorkflow.change_supervisor,
-        body,
-        precheck=new_supervisor_is_valid,
-    )
-
-
-async def _require_valid_new_supervisor(
-    session: AsyncSession, nip: str, supervisor_nip: str
-) -> None:
-    """The new supervisor must be an active employee and not report (indirectly) to ``nip``."""
-    current: str | None = supervisor_nip
-    for _ in range(64):
-        if current is None:
-            return
-        if current == nip:
-            raise Problem("validation-error", "Atasan baru berada di bawah pegawai ini (siklus)")
-        employee = await get_employee(session, current)
-        if employee is None or not employee.active:
-            if current == supervisor_nip:
-                raise Problem("validation-error", "Atasan baru bukan pegawai aktif")
-            return
-        current = employee.supervisor_nip
-    raise Problem("validation-error", "Rantai atasan terlalu panjang")
+    return await mutasi.change_supervisor(commander, period_id, nip, body)

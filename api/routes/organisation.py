@@ -1,73 +1,24 @@
 """Reads of the organisation: agencies, a unit's people and heads, a person with their
-chain of supervisors and their direct reports.
-
-Scoped as appraisals are (``api.access.people_scope_of``): HR and the auditor see everyone,
-a tim penilai their agency, everyone else themselves, their chain upward and the people
-below them two levels deep. Everyone named in an answer is someone the caller may see:
-a unit or a person outside the scope is a 404, exactly as one that does not exist, and
-a chain is cut where it leaves the scope. Roster roles are shown to HR alone."""
+chain of supervisors and their direct reports, scoped as appraisals are. The bodies live
+in ``api.organisation_service``, which the web's organisation pages call too."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.access import SEES_EVERYTHING, actor_agency, people_scope_of
+from api import organisation_service as service
 from api.deps import CurrentActor, Session
 from api.paths import Nip, UnitCode
-from api.problems import Problem
-from api.schemas import (
-    AgencyList,
-    AgencyOverview,
-    OrgRef,
-    PersonRef,
-    PersonRoles,
-    PersonView,
-    UnitMember,
-    UnitView,
-)
-from domain.roles import Role
-from persistence.models import Employee
-from persistence.repositories import organisation_reads as reads
+from api.schemas import AgencyList, PersonView, UnitView
 
 router = APIRouter(tags=["organisation"])
-UNIT_NOT_FOUND = "Unit tidak ditemukan"
-PERSON_NOT_FOUND = "Pegawai tidak ditemukan"
-MAX_UNIT_PAGE = 500
-
-
-def _member(employee: Employee) -> UnitMember:
-    return UnitMember(
-        nip=employee.nip,
-        name=employee.name,
-        position=employee.position,
-        supervisor_nip=employee.supervisor_nip,
-    )
-
-
-def _ref(employee: Employee) -> PersonRef:
-    return PersonRef(nip=employee.nip, name=employee.name, position=employee.position)
 
 
 @router.get("/organisation/agencies")
 async def list_agencies(actor: CurrentActor, session: Session) -> AgencyList:
     """Agencies with their active employees and units counted: every agency for HR and
     the auditor, the caller's own agency for everyone else (a tim penilai included)."""
-    if actor.roles & SEES_EVERYTHING:
-        found = await reads.agency_counts(session)
-    else:
-        own = await actor_agency(session, actor)
-        found = await reads.agency_counts(session, [own]) if own else []
-    return AgencyList(
-        items=[
-            AgencyOverview(
-                code=agency.code,
-                name=agency.name,
-                active_employees=agency.active_employees,
-                units=agency.units,
-            )
-            for agency in found
-        ]
-    )
+    return await service.agencies(session, actor)
 
 
 @router.get("/organisation/units/{unit_code}")
@@ -75,31 +26,13 @@ async def unit_view(
     unit_code: UnitCode,
     actor: CurrentActor,
     session: Session,
-    limit: Annotated[int, Query(ge=1, le=MAX_UNIT_PAGE)] = 200,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_UNIT_PAGE)] = 200,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> UnitView:
     """The unit, its agency, its active people the caller may see (by NIP, at most 500 a
     page) and its heads. A unit the caller sees nobody of (unless HR, the auditor or the
     agency's tim penilai) is a 404, as one that does not exist."""
-    found = await reads.unit_with_agency(session, unit_code)
-    if found is None:
-        raise Problem("not-found", UNIT_NOT_FOUND)
-    unit, agency = found
-    scope = await people_scope_of(session, actor)
-    total, people = await reads.unit_people(session, scope, unit.code, limit=limit, offset=offset)
-    if total == 0 and not scope.covers_agency(unit.agency_code):
-        raise Problem("not-found", UNIT_NOT_FOUND)
-    heads = await reads.unit_heads(session, scope, unit.code)
-    return UnitView(
-        code=unit.code,
-        name=unit.name,
-        agency=OrgRef(code=agency.code, name=agency.name),
-        total=total,
-        limit=limit,
-        offset=offset,
-        people=[_member(person) for person in people],
-        heads=[_member(head) for head in heads],
-    )
+    return await service.unit_view(session, actor, unit_code, limit=limit, offset=offset)
 
 
 @router.get("/people/{nip}")
@@ -107,42 +40,4 @@ async def person_view(nip: Nip, actor: CurrentActor, session: Session) -> Person
     """A person's position, grade, unit, agency and employment, the chain of supervisors
     above them (nearest first) and their active direct reports, for someone the caller
     may see; anyone else is a 404. The roster's roles are included for HR only."""
-    scope = await people_scope_of(session, actor)
-    person = await reads.visible_employee(session, scope, nip)
-    if person is None:
-        raise Problem("not-found", PERSON_NOT_FOUND)
-    agency, unit = await reads.agency_and_unit(session, person.agency_code, person.unit_code)
-    if agency is None or unit is None:  # the foreign keys forbid it
-        raise Problem("not-found", PERSON_NOT_FOUND)
-    chain = await reads.supervisor_chain(session, person.nip)
-    visible = await reads.visible_nips(session, scope, [above.nip for above in chain])
-    supervisors: list[PersonRef] = []
-    seen = {person.nip}
-    for above in chain:  # cut where it leaves the scope (or, on a corrupted tree, loops)
-        if above.nip not in visible or above.nip in seen:
-            break
-        seen.add(above.nip)
-        supervisors.append(_ref(above))
-    reports = await reads.direct_reports(session, scope, person.nip)
-    roles = (
-        PersonRoles(
-            hr_admin=person.is_hr_admin,
-            tim_penilai=person.is_tim_penilai,
-            auditor=person.is_auditor,
-        )
-        if actor.has(Role.HR_ADMIN)
-        else None
-    )
-    return PersonView(
-        nip=person.nip,
-        name=person.name,
-        position=person.position,
-        grade=person.grade,
-        employment_type=person.employment_type,
-        active=person.active,
-        unit=OrgRef(code=unit.code, name=unit.name),
-        agency=OrgRef(code=agency.code, name=agency.name),
-        supervisors=supervisors,
-        direct_reports=[_ref(report) for report in reports],
-        roles=roles,
-    )
+    return await service.person_view(session, actor, nip)

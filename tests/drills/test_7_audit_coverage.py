@@ -31,9 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from api.roster_import import import_roster
 from persistence.models import Appraisal, AuditEvent, Employee, Notification, Period
 from persistence.models import UnitAssessment as UnitRow
-from runtime.org_import import import_roster
 from runtime.worker import build_worker
 from tests.api.conftest import TokenFor
 from tests.api.journey import UNIT_MEMBERS, Journey, skp_content, unit_url

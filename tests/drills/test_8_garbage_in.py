@@ -30,12 +30,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.roster_files import RosterFileError
+from api.roster_import import import_roster
 from domain.organisation import REQUIRED_COLUMNS
 from persistence.models import Employee
 from persistence.repositories.organisation import upsert_roster
 from runtime.devstack import venv_binary
-from runtime.org_files import RosterFileError
-from runtime.org_import import import_roster
 from tests.api.conftest import TokenFor
 from tests.api.journey import journeys, skp_content, start_period
 from tests.drills.org import nip, organisation

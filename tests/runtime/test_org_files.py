@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from api import roster_files as org_files
+from api.roster_files import RosterFileError, RosterLimits, read_roster_file
 from bench.import_bomb import write_bomb
 from domain.organisation import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, validate_roster
-from runtime import org_files
-from runtime.org_files import RosterFileError, RosterLimits, read_roster_file
 
 HEADER = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
 HEAD = "197203141998032001"

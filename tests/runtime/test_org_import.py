@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.roster_files import RosterFileError, RosterLimits
+from api.roster_import import import_roster
 from persistence.models import AuditEvent, Employee
-from runtime.org_files import RosterFileError, RosterLimits
-from runtime.org_import import import_roster
 from tests.runtime.test_cli import kinerja
 
 Sessions = async_sessionmaker[AsyncSession]

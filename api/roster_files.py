@@ -1,4 +1,5 @@
-"""Reading the roster file HR uploads (CSV or XLSX) into plain text rows.
+"""Reading the roster file HR uploads (CSV or XLSX) into plain text rows, for the command
+line and the API alike (so it lives where the API may import it).
 
 This layer only turns bytes into ``header`` + ``rows`` of strings; what a row *means* is
 checked by ``domain.organisation.validate_roster``. It keeps each row's spreadsheet row
@@ -27,16 +28,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from domain.organisation import RowError
-
-if TYPE_CHECKING:
-    from runtime.settings import Settings
 
 MIB = 1024 * 1024
 MAX_FILE_BYTES = 10 * MIB
@@ -90,6 +88,7 @@ class _StartTags:
 _SHARED_STRING = _StartTags.of(b"si", exact=False)
 _CELL = _StartTags.of(b"c", exact=True)
 _CORRUPT = "berkas XLSX rusak atau bukan berkas Excel"
+UNSUPPORTED_FORMAT = "format berkas tidak didukung; gunakan .csv atau .xlsx"
 
 
 class RosterFileError(Exception):
@@ -98,6 +97,16 @@ class RosterFileError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class RosterSettings(Protocol):
+    """The settings ``RosterLimits`` reads (``runtime.settings.Settings`` has them); a
+    protocol, so this module needs nothing from the runtime, which imports it."""
+
+    roster_max_file_bytes: int
+    roster_max_uncompressed_bytes: int
+    roster_max_rows: int
+    roster_max_cells: int
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,7 @@ class RosterLimits:
     max_cells: int = MAX_CELLS
 
     @classmethod
-    def from_settings(cls, settings: "Settings") -> "RosterLimits":
+    def from_settings(cls, settings: RosterSettings) -> "RosterLimits":
         return cls(
             max_file_bytes=settings.roster_max_file_bytes,
             max_uncompressed_bytes=settings.roster_max_uncompressed_bytes,
@@ -144,24 +153,44 @@ def read_roster_file(
 
     ``sheet`` names the worksheet of a workbook that has several."""
     limits = limits or RosterLimits()
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise RosterFileError("format berkas tidak didukung; gunakan .csv atau .xlsx")
-    if sheet is not None and suffix != ".xlsx":
-        raise RosterFileError("pilihan lembar kerja (--sheet) hanya berlaku untuk berkas .xlsx")
-    too_big = f"berkas lebih dari {_size(limits.max_file_bytes)}; pecah menjadi beberapa berkas"
+    check_format(path.name, sheet)
     try:
         if path.stat().st_size > limits.max_file_bytes:
-            raise RosterFileError(too_big)
+            raise too_big(limits)
         with path.open("rb") as handle:
             data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
         raise RosterFileError(f"berkas tidak dapat dibuka: {exc.strerror or exc}") from exc
+    return read_roster_bytes(data, path.name, sheet=sheet, limits=limits)
+
+
+def check_format(name: str, sheet: str | None = None) -> None:
+    """Refuse a file by its name before reading it: only ``.csv`` and ``.xlsx``."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise RosterFileError(UNSUPPORTED_FORMAT)
+    if sheet is not None and suffix != ".xlsx":
+        raise RosterFileError("pilihan lembar kerja (--sheet) hanya berlaku untuk berkas .xlsx")
+
+
+def too_big(limits: RosterLimits) -> RosterFileError:
+    return RosterFileError(
+        f"berkas lebih dari {_size(limits.max_file_bytes)}; pecah menjadi beberapa berkas"
+    )
+
+
+def read_roster_bytes(
+    data: bytes, name: str, *, sheet: str | None = None, limits: RosterLimits | None = None
+) -> RosterTable:
+    """Read the bytes of a file called ``name`` (its suffix says CSV or XLSX), as uploaded
+    or as read from disk by ``read_roster_file``; the same checks either way."""
+    limits = limits or RosterLimits()
+    check_format(name, sheet)
     if len(data) > limits.max_file_bytes:  # the file grew between stat and read
-        raise RosterFileError(too_big)
+        raise too_big(limits)
     if not data.strip():
         raise RosterFileError("berkas kosong")
-    if suffix == ".csv":
+    if Path(name).suffix.lower() == ".csv":
         table = _read_csv(data, limits)
     else:
         _check_archive(data, limits)
