@@ -126,7 +126,7 @@ async def upload(
     dry_run: bool,
 ) -> RosterUploadAnswer:
     """Check the file and preview its change; keep it (a dry run) or apply it now."""
-    name = name.strip()[:MAX_NAME]
+    name = "".join(char for char in name if char.isprintable()).strip()[:MAX_NAME]
     table = await read_upload(ctx, data, name, sheet)
     now = datetime.now(UTC)
     upload_id: str | None = None

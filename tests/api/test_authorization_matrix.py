@@ -34,7 +34,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import DevTokenIssuer
-from persistence.models import Notification
+from persistence.models import Employee, Notification, RosterUpload
 from persistence.repositories import notifications
 from persistence.repositories.organisation import upsert_roster
 from runtime.devkeys import KEY_ID
@@ -50,6 +50,7 @@ from tests.api.journey import (
     start_period,
     unit_url,
 )
+from tests.api.test_organisation_imports import as_csv, roster_row
 from tests.factories import make_period
 from tests.orgs import (
     AUDITOR,
@@ -302,11 +303,18 @@ class Matrix:
         observe: Observe | None = None,
         before: Any = None,
         headers: dict[str, str] | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> httpx.Response:
-        """One cell: ``caller`` tries it, is refused with ``expected``, nothing changes."""
-        response = await self.client.request(
-            method, url, headers={**caller.headers, **(headers or {})}, json=body
-        )
+        """One cell: ``caller`` tries it, is refused with ``expected``, nothing changes.
+        ``files`` makes it a multipart post (``body`` then holds its form fields)."""
+        if files is not None:
+            response = await self.client.request(
+                method, url, headers={**caller.headers, **(headers or {})}, files=files, data=body
+            )
+        else:
+            response = await self.client.request(
+                method, url, headers={**caller.headers, **(headers or {})}, json=body
+            )
         self.cells += 1
         label = f"{where} by {caller.label} ({method} {url})"
         if response.is_success:
@@ -418,6 +426,7 @@ async def test_nobody_acts_on_or_reads_someone_elses_objects(
     await period_cells(matrix, client, callers, period_id, hr, now, staff_appraisal, temporal_env)
     await read_cells(matrix, client, callers, period_id, hr, now)
     await organisation_cells(matrix, callers)
+    await roster_import_cells(matrix, client, callers, sessionmaker)
     await notification_cells(matrix, client, callers, period_id, sessionmaker)
 
     # the unit is finalised by HR: results delivered, the keberatan window opens
@@ -820,3 +829,55 @@ async def organisation_cells(matrix: Matrix, callers: dict[str, Caller]) -> None
         else:
             await matrix.refused(f"unit {UNIT}", caller, "GET", unit, expected=404)
             await matrix.refused("person: SUPERVISOR", caller, "GET", boss, expected=404)
+
+
+async def roster_import_cells(
+    matrix: Matrix,
+    client: httpx.AsyncClient,
+    callers: dict[str, Caller],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Uploading a roster (dry run or at once) and applying a kept dry run: HR only. The
+    file moves STAFF under HEAD; after every refused cell the organisation and HR's kept
+    upload are as before."""
+    rows = [roster_row(record) for record in [*SMALL_ORG, *WITH_OTHER_ROLES]]
+    for row in rows:
+        if row["nip"] == STAFF:
+            row["nip_atasan"] = HEAD
+    files = {"file": ("roster.csv", as_csv(rows), "text/csv")}
+
+    async def organisation() -> list[tuple[Any, ...]]:
+        async with sessionmaker() as session:
+            found = await session.execute(select(Employee.__table__).order_by(Employee.nip))
+            uploads = await session.execute(select(RosterUpload.id, RosterUpload.applied_at))
+            return [tuple(row) for row in found.all()] + [tuple(row) for row in uploads.all()]
+
+    hr = callers["HR"].headers
+    kept = await client.post("/organisation/imports", headers=hr, files=files)  # positive
+    assert kept.status_code == 200 and kept.json()["errors"] == [], kept.text
+    apply = f"/organisation/imports/{kept.json()['id']}/apply"
+    before = await organisation()
+    for caller in callers.values():
+        if caller.label in ONLY_HR:
+            continue
+        for label, dry_run in (("dry run", "true"), ("at once", "false")):
+            await matrix.refused(
+                f"roster upload ({label})",
+                caller,
+                "POST",
+                "/organisation/imports",
+                expected=caller.on_role_gated(),
+                body={"dry_run": dry_run},
+                files=files,
+                observe=organisation,
+                before=before,
+            )
+        await matrix.refused(
+            "roster upload: apply HR's dry run",
+            caller,
+            "POST",
+            apply,
+            expected=caller.on_role_gated(),
+            observe=organisation,
+            before=before,
+        )
