@@ -26,6 +26,8 @@ from domain.appraisal import Actor
 from domain.roles import Role
 from persistence.models import Employee
 from persistence.repositories import organisation_reads as reads
+from persistence.repositories.organisation import get_employee
+from persistence.repositories.organisation_reads import UnitCounts
 
 UNIT_NOT_FOUND = "Unit tidak ditemukan"
 PERSON_NOT_FOUND = "Pegawai tidak ditemukan"
@@ -136,3 +138,16 @@ async def person_view(session: AsyncSession, actor: Actor, nip: str) -> PersonVi
         direct_reports=[_ref(report) for report in reports],
         roles=roles,
     )
+
+
+async def visible_units(session: AsyncSession, actor: Actor) -> list[UnitCounts]:
+    """The units whose page the caller may open from the agencies list: every unit for HR
+    and the auditor, the agency's for a tim penilai, else the caller's own unit."""
+    if actor.roles & SEES_EVERYTHING:
+        return await reads.unit_counts(session)
+    own = await get_employee(session, actor.nip) if actor.nip else None
+    if own is None:
+        return []
+    if actor.has(Role.TIM_PENILAI):
+        return await reads.unit_counts(session, agency_codes=[own.agency_code])
+    return await reads.unit_counts(session, code=own.unit_code)

@@ -5,11 +5,13 @@ faces share one process, one service layer and the same middleware."""
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.guards import allow_upload
 from web.config import WebConfig
 from web.routes import (
     appraisal,
     home,
     login,
+    organisation,
     penilaian,
     periods,
     team,
@@ -33,6 +35,9 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         team.router,
         units.router,
         periods.router,
+        organisation.router,
     ):
         app.include_router(router)
+    limits = app.state.context.roster_limits
+    allow_upload(app, organisation.IMPORT_PATH, limits.max_file_bytes)
     return app

@@ -180,3 +180,35 @@ async def direct_reports(session: AsyncSession, scope: PeopleScope, nip: str) ->
         .order_by(Employee.nip)
     )
     return list((await session.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    code: str
+    agency_code: str
+    name: str
+    active_employees: int
+
+
+async def unit_counts(
+    session: AsyncSession, *, agency_codes: Collection[str] | None = None, code: str | None = None
+) -> list[UnitCounts]:
+    """Units by agency and code with their active employees counted: all of them, those
+    of ``agency_codes``, or the one ``code``."""
+    employees = (
+        select(Employee.unit_code, func.count().label("n"))
+        .where(Employee.active)
+        .group_by(Employee.unit_code)
+        .subquery()
+    )
+    query = (
+        select(Unit.code, Unit.agency_code, Unit.name, func.coalesce(employees.c.n, 0))
+        .outerjoin(employees, employees.c.unit_code == Unit.code)
+        .order_by(Unit.agency_code, Unit.code)
+    )
+    if agency_codes is not None:
+        query = query.where(Unit.agency_code.in_(set(agency_codes)))
+    if code is not None:
+        query = query.where(Unit.code == code)
+    rows = (await session.execute(query)).all()
+    return [UnitCounts(code, agency, name, int(count)) for code, agency, name, count in rows]
