@@ -31,6 +31,7 @@ from api.schemas import (
     PeriodSummary,
     UnitDistributionStatus,
 )
+from api.units import override_views
 from domain.appraisal import Actor
 from domain.audit import AuditKind, actions_of
 from domain.distribusi import check_distribution
@@ -269,6 +270,7 @@ async def period_summary(
     for agency, unit, predikat in await appraisal_lists.unit_predicates(session, period_id, scope):
         members[(agency, unit)].append(Predikat(predikat) if predikat else None)
     states = await units.unit_states(session, period_id)
+    overrides = await override_views(session, states.values())
     unit_rows = []
     for (agency, unit), ratings in sorted(members.items()):
         state = states.get(unit)
@@ -283,6 +285,8 @@ async def period_summary(
                 unit_predikat=unit_predikat,
                 violations=check_distribution(unit_predikat, rated) if unit_predikat else [],
                 finalised=bool(state and state.finalised_at),
+                finalised_at=state.finalised_at if state else None,
+                override=overrides.get(unit),
             )
         )
     listed = sorted(agencies.values(), key=lambda a: a.agency_code)

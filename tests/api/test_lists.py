@@ -544,6 +544,8 @@ def expected_unit(unit: str) -> dict[str, Any]:
         "unit_predikat": unit_predikat.value if unit_predikat else None,
         "violations": [v.model_dump(mode="json") for v in violations],
         "finalised": False,
+        "finalised_at": None,
+        "override": None,
     }
 
 
