@@ -195,6 +195,17 @@ def is_overdue(state: AppraisalState, schedule: PeriodSchedule, now: datetime) -
     return any(step.due <= now for step in pending_steps(state, schedule))
 
 
+def overdue_deadlines(state: AppraisalState, schedule: PeriodSchedule, now: datetime) -> list[str]:
+    """The names of the steps past their due time, earliest first: the deadline key HR
+    extends (``skp_approval_due``, ``checkin_due:2``), or the step's kind where its due
+    time follows from an event (``keberatan_putusan``)."""
+    return [
+        step.deadline or step.kind.value
+        for step in pending_steps(state, schedule)
+        if step.due <= now
+    ]
+
+
 def with_notice(
     state: AppraisalState,
     schedule: PeriodSchedule,

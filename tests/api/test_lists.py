@@ -62,6 +62,13 @@ EXPORT_COLUMNS = [
     "overdue",
     "at_risk",
     "updated_at",
+    # what a BKPSDM report needs (tests/api/test_exports.py)
+    "hasil_kerja",
+    "perilaku",
+    "keberatan_status",
+    "keberatan_outcome",
+    "development_status",
+    "overdue_steps",
 ]
 RATED = (Stage.PENILAIAN, Stage.TINDAK_LANJUT, Stage.SELESAI)
 # Names a spreadsheet would run as formulas (CSV/formula injection).
