@@ -48,6 +48,15 @@ DEADLINE_KEY_PATTERN = (
 _DEADLINE_KEY = re.compile(DEADLINE_KEY_PATTERN)
 
 
+def schedule_deadlines(schedule: PeriodSchedule) -> list[tuple[str, datetime]]:
+    """Every deadline of a (resolved) schedule that HR may extend, with its due time, in
+    the order of the year. A development action's due is per person and not listed."""
+    listed = [(key, getattr(schedule, key)) for key in DEADLINE_KEYS[:3]]
+    listed += [(checkin_deadline(i), due) for i, due in enumerate(schedule.checkin_dues, 1)]
+    listed += [(key, getattr(schedule, key)) for key in DEADLINE_KEYS[3:]]
+    return listed
+
+
 def is_deadline_key(key: str) -> bool:
     return _DEADLINE_KEY.fullmatch(key) is not None
 
