@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from web.config import WebConfig
 from web.routes import (
     appraisal,
+    audit,
     extensions,
     home,
     login,
@@ -35,6 +36,7 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         units.router,
         periods.router,
         extensions.router,
+        audit.router,
     ):
         app.include_router(router)
     return app

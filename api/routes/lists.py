@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime
 
-from api import export_service
+from api import audit_service, export_service
 from api.access import scope_of
 from api.deps import CurrentActor, RequestId, Session, context
 from api.export_service import CSV, XLSX, ExportFormat, SheetLayout
@@ -21,19 +22,18 @@ from api.schemas import (
     AgencySummary,
     AppraisalListItem,
     AppraisalPage,
-    AuditEntry,
     AuditPage,
     Inbox,
     PeriodSummary,
     UnitDistributionStatus,
 )
 from api.units import override_views
-from domain.audit import AuditKind, actions_of
+from domain.audit import AuditKind
 from domain.distribusi import check_distribution
 from domain.predikat import Predikat
 from domain.schedule import PERIOD_ID_PATTERN
 from domain.stages import Stage
-from persistence.repositories import appraisal_lists, audit, periods, units
+from persistence.repositories import appraisal_lists, periods, units
 from persistence.repositories.appraisal_lists import AppraisalFilter, AuditFilter, Scope, SortKey
 
 router = APIRouter(tags=["lists"])
@@ -243,6 +243,12 @@ async def audit_trail(
             max_length=len(AuditKind),
         ),
     ] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="Only events at or after this moment.")
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="Only events before this moment.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditPage:
@@ -255,8 +261,6 @@ async def audit_trail(
         period_id=period_id,
         action=action,
     )
-    total, events = await audit.search_events(
-        session, filters, actions=actions_of(kind) if kind else None, limit=limit, offset=offset
+    return await audit_service.audit_trail(
+        session, filters, kinds=kind, since=since, until=until, limit=limit, offset=offset
     )
-    items = [AuditEntry.model_validate(event, from_attributes=True) for event in events]
-    return AuditPage(total=total, limit=limit, offset=offset, items=items)

@@ -11,6 +11,7 @@ from domain.notices import STEP_TITLES
 from web import forms, i18n
 from web.routes import (
     appraisal,
+    audit,
     extensions,
     penilaian,
     periods,
@@ -70,6 +71,7 @@ def test_every_page_text_has_an_english_translation() -> None:
         units,
         periods,
         extensions,
+        audit,
     ):
         messages |= indonesian_strings(module)
     assert len(messages) > 100
