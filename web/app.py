@@ -9,6 +9,7 @@ from web.config import WebConfig
 from web.routes import (
     appraisal,
     audit,
+    exports,
     extensions,
     home,
     login,
@@ -37,6 +38,7 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         periods.router,
         extensions.router,
         audit.router,
+        exports.router,
     ):
         app.include_router(router)
     return app

@@ -12,6 +12,7 @@ from web import forms, i18n
 from web.routes import (
     appraisal,
     audit,
+    exports,
     extensions,
     penilaian,
     periods,
@@ -72,6 +73,7 @@ def test_every_page_text_has_an_english_translation() -> None:
         periods,
         extensions,
         audit,
+        exports,
     ):
         messages |= indonesian_strings(module)
     assert len(messages) > 100
