@@ -45,6 +45,10 @@ CATALOGUE: dict[str, str] = {
     "Jadwal periode tidak dapat dipakai; periksa isian yang ditandai": "The period's schedule "
     "cannot be used; check the fields marked",
     "Perpanjangan tidak ditemukan": "Extension not found",
+    "Ekspor lebih dari {limit} baris hanya untuk BKPSDM atau auditor; persempit filternya": (
+        "Exports of more than {limit} rows are for BKPSDM or the auditor only; narrow the filters"
+    ),
+    "Waktu di luar jangkauan kalender": "The time is outside the calendar's range",
     "Perpanjangan ini sudah berjalan": "This extension is already running",
     "Unit tidak ditemukan pada periode ini": "Unit not found in this period",
     "Unit tidak ditemukan": "Unit not found",

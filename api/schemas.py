@@ -15,11 +15,11 @@ from domain.distribusi import UnitPredikat, Violation
 from domain.nip import NIP_PATTERN
 from domain.notices import PendingStep
 from domain.predikat import Predikat
+from domain.roles import Role
 from domain.schedule import PERIOD_ID_PATTERN, MonitoringFrequency, Period
 from domain.schedule_warnings import WarningKind
 from domain.stages import Stage
 from domain.text import Instant, LongNote, Name, Note, OverrideReason, PlainTextInput, Reason
-from domain.unit import Override
 
 
 class PeriodRequest(Period):
@@ -271,6 +271,25 @@ class OverrideBody(PlainTextInput):
     reason: OverrideReason = Field(description="Why the rule is set aside.")
 
 
+class OverrideView(BaseModel):
+    """An override the tim penilai recorded: who (role and name), when, why, and which
+    broken bounds it covers. Names are for the authorised reader, never for logs."""
+
+    reason: str
+    by: str = Field(description="Who recorded it: their token subject.")
+    by_nip: str | None = Field(
+        description="Their NIP (null for overrides recorded before it was kept)."
+    )
+    by_name: str | None = Field(description="Their name in the roster; null when not found.")
+    by_role: Role = Field(description="The role it was recorded in (only the tim penilai may).")
+    at: datetime
+    violations: list[Violation] = Field(
+        description="The broken bounds it covers, each as far off as when it was recorded; "
+        "a distribution that drifts further is no longer covered."
+    )
+    covers: list[str] = Field(description="The same bounds in words (Indonesian).")
+
+
 class DistributionReport(BaseModel):
     """Where a unit stands against its distribution rule."""
 
@@ -282,7 +301,7 @@ class DistributionReport(BaseModel):
     unrated: int
     counts: dict[Predikat, int]
     violations: list[Violation]
-    override: Override | None
+    override: OverrideView | None
     finalised_at: datetime | None
     can_finalise: bool
 
@@ -343,6 +362,10 @@ class UnitDistributionStatus(BaseModel):
     unit_predikat: UnitPredikat | None
     violations: list[Violation]
     finalised: bool
+    finalised_at: datetime | None = None
+    override: OverrideView | None = Field(
+        default=None, description="The override the unit was (or will be) finalised under."
+    )
 
 
 class PeriodSummary(BaseModel):

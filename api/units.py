@@ -2,20 +2,32 @@
 its three commands. The one service behind the API's ``/periods/{id}/units/{code}`` and
 the web's unit page, so the access rule and the report are written once."""
 
+from collections.abc import Iterable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.access import actor_agency
 from api.commands import CommandSender
 from api.problems import Problem
-from api.schemas import DistributionReport
+from api.schemas import DistributionReport, OverrideView
 from domain.appraisal import Actor
 from domain.distribusi import UnitPredikat, check_distribution
 from domain.errors import NotPermittedError
+from domain.nip import is_valid_nip
 from domain.predikat import Predikat
 from domain.roles import Role
 from domain.segregation import require_independent_of_all
-from domain.unit import FinaliseUnit, RecordOverride, SetUnitPredikat, UnitState, can_finalise
+from domain.unit import (
+    OVERRIDE_ROLE,
+    FinaliseUnit,
+    Override,
+    RecordOverride,
+    SetUnitPredikat,
+    UnitState,
+    can_finalise,
+)
 from persistence.repositories import units
+from persistence.repositories.organisation import names_of
 from workflows.unit import UnitAssessmentWorkflow
 
 UNIT_NOT_FOUND = "Unit tidak ditemukan pada periode ini"
@@ -67,10 +79,42 @@ async def distribution_report(
         unrated=len(members) - len(rated),
         counts={predikat: sum(1 for p in rated if p is predikat) for predikat in Predikat},
         violations=violations,
-        override=state.override,
+        override=(await override_views(session, [state])).get(unit_code),
         finalised_at=state.finalised_at,
         can_finalise=can_finalise(state, ratings),
     )
+
+
+def _recorder_nip(override: Override) -> str | None:
+    """The NIP behind an override; older ones kept only the subject, which is the NIP
+    when the token names employees by it."""
+    if override.by_nip is not None:
+        return override.by_nip
+    return override.by if is_valid_nip(override.by) else None
+
+
+async def override_views(
+    session: AsyncSession, states: Iterable[UnitState]
+) -> dict[str, OverrideView]:
+    """Each overridden unit's override with who recorded it by name, by unit code; the
+    names are read in one query however many units there are."""
+    overridden = {s.unit_code: s.override for s in states if s.override is not None}
+    nips = [nip for o in overridden.values() if (nip := _recorder_nip(o)) is not None]
+    names = await names_of(session, nips)
+    views = {}
+    for unit_code, override in overridden.items():
+        nip = _recorder_nip(override)
+        views[unit_code] = OverrideView(
+            reason=override.reason,
+            by=override.by,
+            by_nip=nip,
+            by_name=names.get(nip) if nip else None,
+            by_role=OVERRIDE_ROLE,
+            at=override.at,
+            violations=list(override.violations),
+            covers=[violation.message for violation in override.violations],
+        )
+    return views
 
 
 async def set_unit_predikat(

@@ -48,6 +48,15 @@ DEADLINE_KEY_PATTERN = (
 _DEADLINE_KEY = re.compile(DEADLINE_KEY_PATTERN)
 
 
+def schedule_deadlines(schedule: PeriodSchedule) -> list[tuple[str, datetime]]:
+    """Every deadline of a (resolved) schedule that HR may extend, with its due time, in
+    the order of the year. A development action's due is per person and not listed."""
+    listed = [(key, getattr(schedule, key)) for key in DEADLINE_KEYS[:3]]
+    listed += [(checkin_deadline(i), due) for i, due in enumerate(schedule.checkin_dues, 1)]
+    listed += [(key, getattr(schedule, key)) for key in DEADLINE_KEYS[3:]]
+    return listed
+
+
 def is_deadline_key(key: str) -> bool:
     return _DEADLINE_KEY.fullmatch(key) is not None
 
@@ -193,6 +202,17 @@ def earliest_notice(
 
 def is_overdue(state: AppraisalState, schedule: PeriodSchedule, now: datetime) -> bool:
     return any(step.due <= now for step in pending_steps(state, schedule))
+
+
+def overdue_deadlines(state: AppraisalState, schedule: PeriodSchedule, now: datetime) -> list[str]:
+    """The names of the steps past their due time, earliest first: the deadline key HR
+    extends (``skp_approval_due``, ``checkin_due:2``), or the step's kind where its due
+    time follows from an event (``keberatan_putusan``)."""
+    return [
+        step.deadline or step.kind.value
+        for step in pending_steps(state, schedule)
+        if step.due <= now
+    ]
 
 
 def with_notice(

@@ -43,3 +43,17 @@ class Keberatan(BaseModel):
     reasons: str
     statements: tuple[KeberatanStatement, ...] = ()
     decision: KeberatanDecision | None = None
+
+
+class KeberatanStatus(StrEnum):
+    """Where an objection stands, as reports name it."""
+
+    TIDAK_ADA = "tidak_ada"  # none filed
+    DIAJUKAN = "diajukan"  # filed, awaiting the atasan penilai's decision
+    DIPUTUS = "diputus"  # decided; the decision is final
+
+
+def keberatan_status(keberatan: Keberatan | None) -> KeberatanStatus:
+    if keberatan is None:
+        return KeberatanStatus.TIDAK_ADA
+    return KeberatanStatus.DIAJUKAN if keberatan.decision is None else KeberatanStatus.DIPUTUS

@@ -23,11 +23,20 @@ class DistributionViolatedError(DomainError):
         self.violations = violations
 
 
+# Who may set the rule aside: the agency's evaluation team, never BKPSDM (HR finalises).
+OVERRIDE_ROLE = Role.TIM_PENILAI
+
+
 class Override(BaseModel):
+    """The tim penilai's acceptance of a distribution that breaks the rule: ``by`` is the
+    token subject, ``by_nip`` the employee behind it (absent on overrides recorded before
+    it was kept), ``violations`` what it covers."""
+
     model_config = ConfigDict(frozen=True)
 
     reason: str
     by: str
+    by_nip: str | None = None
     at: datetime
     violations: tuple[Violation, ...]
 
@@ -100,7 +109,7 @@ class RecordOverride(UnitCommand):
     reason: Reason
 
     def check(self, state: UnitState, actor: Actor) -> None:
-        require(actor.has(Role.TIM_PENILAI), "Pengecualian dicatat oleh tim penilai")
+        require(actor.has(OVERRIDE_ROLE), "Pengecualian dicatat oleh tim penilai")
         _require_open(state)
 
     def apply(
@@ -111,7 +120,11 @@ class RecordOverride(UnitCommand):
         if not violations:
             raise WrongStateError("Distribusi sudah sesuai aturan; pengecualian tidak diperlukan")
         override = Override(
-            reason=self.reason, by=actor.subject, at=now, violations=tuple(violations)
+            reason=self.reason,
+            by=actor.subject,
+            by_nip=actor.nip,
+            at=now,
+            violations=tuple(violations),
         )
         return state.changed(override=override)
 

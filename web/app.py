@@ -9,6 +9,9 @@ from api.guards import allow_upload
 from web.config import WebConfig
 from web.routes import (
     appraisal,
+    audit,
+    exports,
+    extensions,
     home,
     login,
     organisation,
@@ -36,6 +39,9 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         units.router,
         periods.router,
         organisation.router,
+        extensions.router,
+        audit.router,
+        exports.router,
     ):
         app.include_router(router)
     limits = app.state.context.roster_limits

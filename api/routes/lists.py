@@ -2,52 +2,43 @@
 appraisals; everyone sees their inbox of what they owe; HR and the auditor read the
 audit trail. Every list is scoped to what the caller may see."""
 
-import csv
-import io
-import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from openpyxl import Workbook
+from pydantic import AwareDatetime
 
-from api.access import SEES_EVERYTHING, scope_of
+from api import audit_service, export_service
+from api.access import scope_of
 from api.deps import CurrentActor, RequestId, Session, context
+from api.export_service import CSV, XLSX, ExportFormat, SheetLayout
 from api.inbox import inbox_of
 from api.paths import CODE_PATTERN, PeriodId
 from api.problems import Problem
-from api.rate_limits import limit, limiters
+from api.rate_limits import limiters
 from api.roles import HrAuditorOrTimPenilai, HrOrAuditor
 from api.schemas import (
     AgencySummary,
     AppraisalListItem,
     AppraisalPage,
-    AuditEntry,
     AuditPage,
     Inbox,
     PeriodSummary,
     UnitDistributionStatus,
 )
-from domain.appraisal import Actor
-from domain.audit import AuditKind, actions_of
+from api.units import override_views
+from domain.audit import AuditKind
 from domain.distribusi import check_distribution
 from domain.predikat import Predikat
 from domain.schedule import PERIOD_ID_PATTERN
 from domain.stages import Stage
-from persistence.repositories import appraisal_lists, audit, periods, units
+from persistence.repositories import appraisal_lists, periods, units
 from persistence.repositories.appraisal_lists import AppraisalFilter, AuditFilter, Scope, SortKey
-from persistence.repositories.audit import AuditRecord
 
 router = APIRouter(tags=["lists"])
 MAX_PAGE = 200
 PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # no control characters (PostgreSQL refuses NUL)
-EXPORT_COLUMNS = (
-    "period_id", "nip", "name", "position", "agency_code", "unit_code",
-    "supervisor_nip", "stage", "predikat", "overdue", "at_risk", "updated_at",
-)  # fmt: skip
 
 
 def _filters(
@@ -101,10 +92,7 @@ async def list_appraisals(
     "/appraisals/export",
     responses={
         200: {
-            "content": {
-                "text/csv": {},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-            },
+            "content": {CSV: {}, XLSX: {}},
             "description": "The filtered list as CSV or XLSX",
         }
     },
@@ -115,94 +103,32 @@ async def export_appraisals(
     session: Session,
     request_id: RequestId,
     filters: Filters,
-    format: Literal["csv", "xlsx"] = "csv",
+    format: ExportFormat = "csv",
+    sheets: Annotated[
+        SheetLayout,
+        Query(description="XLSX only: `agency` puts each agency (OPD) on its own sheet."),
+    ] = "one",
 ) -> StreamingResponse:
-    """Export the filtered list. Exports of personal data are logged in the audit trail
-    (UU PDP 27/2022): who, when, which filters; never the rows themselves."""
+    """Export the filtered list, with each result's ratings and predikat, where its
+    keberatan and tindak lanjut stand, and the steps past their due time. Exports of
+    personal data are logged in the audit trail (UU PDP 27/2022): who, when, which
+    filters; never the rows themselves."""
     found = limiters(request)
-    await limit(found.exports if found else None, actor.subject)
-    scope = await scope_of(session, actor)
-    row_limit = context(request).export_row_limit
-    if not actor.roles & SEES_EVERYTHING and (
-        await appraisal_lists.count_appraisals(session, scope, filters) > row_limit
-    ):
-        raise Problem(
-            "forbidden",
-            f"Ekspor lebih dari {row_limit} baris hanya untuk BKPSDM atau auditor; "
-            "persempit filternya",
-        )
-    await _log_export(session, actor, request_id, format, filters)
-    rows = [row async for row in appraisal_lists.stream_appraisals(session, scope, filters)]
-    values = [[getattr(row, column) for column in EXPORT_COLUMNS] for row in rows]
-    name = f"kinerja-{filters.period_id or 'semua'}.{format}"  # period ids are [a-z0-9-]
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if format == "xlsx":
-        return StreamingResponse(
-            iter([_xlsx(values)]),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers=headers,
-        )
-    return StreamingResponse(_csv(values), media_type="text/csv", headers=headers)
-
-
-def _naive(moment: datetime) -> datetime:
-    """XLSX has no time zones: write UTC wall time."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _inert(value: object) -> object:
-    """Text starting with = + - @ would run as a formula in a spreadsheet (CSV/XLSX
-    injection): prefix it so it stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-async def _csv(values: list[list[object]]) -> AsyncIterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in values:
-        writer.writerow([_inert(v) for v in row])
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _xlsx(values: list[list[object]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("penilaian")
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in values:
-        sheet.append([_naive(v) if isinstance(v, datetime) else _inert(v) for v in row])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-async def _log_export(
-    session: Session, actor: Actor, request_id: str | None, kind: str, filters: AppraisalFilter
-) -> None:
-    """The one write the API makes itself: the audit trail is append-only and outside
-    any workflow's state, and an export must be logged before any row leaves."""
-    await audit.append_event(
+    exported = await export_service.export_appraisals(
         session,
-        AuditRecord(
-            event_key=f"export-{uuid.uuid4().hex}",
-            at=datetime.now(UTC),
-            actor=actor.subject,
-            actor_role=None,
-            action="appraisals.exported",
-            subject_type="export",
-            subject_id=kind,
-            period_id=filters.period_id,
-            request_id=request_id,
-            after={k: v for k, v in filters.__dict__.items() if v is not None},
-        ),
+        actor,
+        filters,
+        format=format,
+        sheets=sheets,
+        request_id=request_id,
+        row_limit=context(request).export_row_limit,
+        limiter=found.exports if found else None,
     )
-    await session.commit()
+    return StreamingResponse(
+        exported.chunks,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
 
 
 @router.get("/me/appraisals")
@@ -269,6 +195,7 @@ async def period_summary(
     for agency, unit, predikat in await appraisal_lists.unit_predicates(session, period_id, scope):
         members[(agency, unit)].append(Predikat(predikat) if predikat else None)
     states = await units.unit_states(session, period_id)
+    overrides = await override_views(session, states.values())
     unit_rows = []
     for (agency, unit), ratings in sorted(members.items()):
         state = states.get(unit)
@@ -283,6 +210,8 @@ async def period_summary(
                 unit_predikat=unit_predikat,
                 violations=check_distribution(unit_predikat, rated) if unit_predikat else [],
                 finalised=bool(state and state.finalised_at),
+                finalised_at=state.finalised_at if state else None,
+                override=overrides.get(unit),
             )
         )
     listed = sorted(agencies.values(), key=lambda a: a.agency_code)
@@ -314,6 +243,12 @@ async def audit_trail(
             max_length=len(AuditKind),
         ),
     ] = None,
+    since: Annotated[
+        AwareDatetime | None, Query(description="Only events at or after this moment.")
+    ] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="Only events before this moment.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AuditPage:
@@ -326,8 +261,6 @@ async def audit_trail(
         period_id=period_id,
         action=action,
     )
-    total, events = await audit.search_events(
-        session, filters, actions=actions_of(kind) if kind else None, limit=limit, offset=offset
+    return await audit_service.audit_trail(
+        session, filters, kinds=kind, since=since, until=until, limit=limit, offset=offset
     )
-    items = [AuditEntry.model_validate(event, from_attributes=True) for event in events]
-    return AuditPage(total=total, limit=limit, offset=offset, items=items)

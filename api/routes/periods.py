@@ -1,24 +1,14 @@
 """Appraisal periods: HR opens one for every active employee at once."""
 
-import hashlib
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
-from temporalio.client import WorkflowExecutionStatus
-from temporalio.service import RPCError
 
-from api import period_service
+from api import extension_service, period_service
 from api.deps import Context, RequestId, Session
-from api.idempotency import (
-    IdempotencyKey,
-    fingerprint,
-    remember_answer,
-    remembered_answer,
-    start_once,
-)
+from api.idempotency import IdempotencyKey
 from api.paths import PeriodId
-from api.problems import CONFLICT_RESPONSE, Problem
+from api.problems import CONFLICT_RESPONSE
 from api.roles import HrAuditorOrTimPenilai, HrOrAuditor, HrReader, HrWriter
 from api.schemas import (
     ExtensionStatus,
@@ -31,16 +21,7 @@ from api.schemas import (
     PeriodStarted,
     PeriodView,
 )
-from api.temporal_errors import problem_from_rpc
-from domain.administrasi import ExtendDeadline
 from domain.appraisal import Actor
-from persistence.repositories import periods
-from workflows.contracts import (
-    Envelope,
-    ExtensionInput,
-    ExtensionScope,
-)
-from workflows.extension import DeadlineExtensionWorkflow
 
 router = APIRouter(prefix="/periods", tags=["periods"])
 
@@ -171,48 +152,19 @@ async def extend_for_many(
     """Extend a deadline for a unit, an agency or the whole period (HR only). Runs as a
     durable batch; every running reminder and escalation follows the new time. With an
     Idempotency-Key, repeating the request returns the first answer."""
-    if await periods.get_period(session, period_id) is None:
-        raise Problem("not-found", f"Periode {period_id} tidak ditemukan")
-    command = ExtendDeadline(deadline=body.deadline, new_due=body.new_due, reason=body.reason)
-    print_ = fingerprint(actor.subject, {"period_id": period_id, **body.model_dump(mode="json")})
-    remembered = await remembered_answer(
-        session,
-        actor.subject,
-        idempotency_key,
-        print_,
-        lambda answer: f"/periods/{period_id}/extensions/{answer['extension_id']}",
+    answer = await extension_service.start_extension(
+        period_id,
+        body,
+        actor=actor,
+        ctx=ctx,
+        session=session,
+        request_id=request_id,
+        idempotency_key=idempotency_key,
     )
-    if remembered is not None:
-        return remembered
-    suffix = hashlib.sha256(f"{actor.subject}\n{idempotency_key}".encode()).hexdigest()[:16]
-    extension_id = f"extension-{period_id}-{suffix if idempotency_key else uuid.uuid4().hex[:16]}"
-    response.headers["Location"] = f"/periods/{period_id}/extensions/{extension_id}"
-    await start_once(
-        ctx.temporal,
-        DeadlineExtensionWorkflow.run,
-        ExtensionInput(
-            period_id=period_id,
-            scope=ExtensionScope(agency_code=body.agency_code, unit_code=body.unit_code),
-            envelope=Envelope(actor=actor, command=command, request_id=request_id),
-        ),
-        workflow_id=extension_id,
-        task_queue=ctx.task_queue,
-        key=idempotency_key,
-        print_=print_,
-        conflict=Problem("already-exists", "Perpanjangan ini sudah berjalan"),
-    )
-    accepted = ExtensionStatus(
-        extension_id=extension_id, status="running", extended=0, refused=0, refusals={}
-    )
-    await remember_answer(session, actor.subject, idempotency_key, print_, 202, accepted)
-    return accepted
-
-
-_STATUS_NAMES = {
-    WorkflowExecutionStatus.RUNNING: "running",
-    WorkflowExecutionStatus.CONTINUED_AS_NEW: "running",
-    WorkflowExecutionStatus.COMPLETED: "completed",
-}
+    if isinstance(answer, ExtensionStatus):
+        location = extension_service.extension_location(period_id, answer.extension_id)
+        response.headers["Location"] = location
+    return answer
 
 
 @router.get("/{period_id}/extensions/{extension_id}")
@@ -220,16 +172,4 @@ async def extension_status(
     period_id: PeriodId, extension_id: str, _actor: HrOrAuditor, ctx: Context
 ) -> ExtensionStatus:
     """How far a bulk extension has got (HR and the auditor)."""
-    if not extension_id.startswith(f"extension-{period_id}-"):
-        raise Problem("not-found", "Perpanjangan tidak ditemukan")
-    handle = ctx.temporal.get_workflow_handle_for(DeadlineExtensionWorkflow.run, extension_id)
-    try:
-        description = await handle.describe()
-        if description.status is WorkflowExecutionStatus.COMPLETED:
-            tally = await handle.result()
-        else:
-            tally = await handle.query(DeadlineExtensionWorkflow.progress)
-    except RPCError as error:
-        raise problem_from_rpc(error, not_found="Perpanjangan tidak ditemukan") from error
-    state = _STATUS_NAMES.get(description.status, "failed") if description.status else "failed"
-    return ExtensionStatus(extension_id=extension_id, status=state, **tally.model_dump())
+    return await extension_service.extension_status(ctx, period_id, extension_id)

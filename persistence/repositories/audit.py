@@ -47,11 +47,14 @@ async def search_events(
     filters: AuditFilter,
     *,
     actions: list[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     limit: int,
     offset: int,
 ) -> tuple[int, list[AuditEvent]]:
     """Events matching every filter given, newest first, with the total; ``actions``
-    (a kind's actions, see ``domain.audit.actions_of``) matches any of them."""
+    (a kind's actions, see ``domain.audit.actions_of``) matches any of them; ``since``
+    (inclusive) and ``until`` (exclusive) bound when it happened."""
     clauses = [
         getattr(AuditEvent, name) == value
         for name, value in filters.__dict__.items()
@@ -59,6 +62,10 @@ async def search_events(
     ]
     if actions is not None:
         clauses.append(AuditEvent.action.in_(actions))
+    if since is not None:
+        clauses.append(AuditEvent.at >= since)
+    if until is not None:
+        clauses.append(AuditEvent.at < until)
     total = await session.scalar(select(func.count()).select_from(AuditEvent).where(*clauses))
     rows = await session.scalars(
         select(AuditEvent)

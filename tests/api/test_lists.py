@@ -62,6 +62,13 @@ EXPORT_COLUMNS = [
     "overdue",
     "at_risk",
     "updated_at",
+    # what a BKPSDM report needs (tests/api/test_exports.py)
+    "hasil_kerja",
+    "perilaku",
+    "keberatan_status",
+    "keberatan_outcome",
+    "development_status",
+    "overdue_steps",
 ]
 RATED = (Stage.PENILAIAN, Stage.TINDAK_LANJUT, Stage.SELESAI)
 # Names a spreadsheet would run as formulas (CSV/formula injection).
@@ -544,6 +551,8 @@ def expected_unit(unit: str) -> dict[str, Any]:
         "unit_predikat": unit_predikat.value if unit_predikat else None,
         "violations": [v.model_dump(mode="json") for v in violations],
         "finalised": False,
+        "finalised_at": None,
+        "override": None,
     }
 
 

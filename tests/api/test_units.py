@@ -120,6 +120,26 @@ async def test_a_broken_distribution_blocks_finalisation_until_the_tim_overrides
     closed = (await client.get(f"{url}/distribution", headers=hr)).json()
     assert closed["finalised_at"] is not None
     assert closed["can_finalise"] is False
+    # who set the rule aside, in which role, when, why and what it covered
+    shown = closed["override"]
+    assert (shown["by"], shown["by_nip"], shown["by_role"]) == (
+        CALIBRATOR,
+        CALIBRATOR,
+        "tim_penilai",
+    )
+    assert shown["by_name"] == f"Pegawai {CALIBRATOR[-3:]}"  # the roster's name
+    assert shown["reason"] == "Seluruh pegawai mencapai target program prioritas daerah"
+    assert shown["at"] == override["at"]
+    assert sorted(shown["violations"], key=lambda v: v["rule"]) == expected
+    assert len(shown["covers"]) == 2
+    assert any(AT_MOST_70_BAIK in words and "selisih" in words for words in shown["covers"])
+    summary = await client.get(f"/periods/{period_id}/summary", headers=hr)
+    assert summary.status_code == 200, summary.text
+    [standing] = [u for u in summary.json()["units"] if u["unit_code"] == UNIT]
+    assert standing["finalised"] is True
+    assert standing["finalised_at"] == closed["finalised_at"]
+    assert standing["override"] == shown
+    assert standing["violations"]  # the rule is still broken, and the override says why
 
     async with sessionmaker() as session:
         events = (

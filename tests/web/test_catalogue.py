@@ -11,6 +11,9 @@ from domain.notices import STEP_TITLES
 from web import forms, i18n
 from web.routes import (
     appraisal,
+    audit,
+    exports,
+    extensions,
     organisation,
     penilaian,
     periods,
@@ -70,6 +73,9 @@ def test_every_page_text_has_an_english_translation() -> None:
         units,
         periods,
         organisation,
+        extensions,
+        audit,
+        exports,
     ):
         messages |= indonesian_strings(module)
     assert len(messages) > 100

@@ -54,6 +54,9 @@ async def test_bkpsdm_sets_the_predikat_sees_the_rule_broken_a_calibrator_overri
     assert final.status_code == 303
     page = await hr.get(url)
     assert reason in page.text and "Final" in page.text
+    # who set the rule aside, by name and role, and which bounds it covered, in words
+    assert f"Pegawai {CALIBRATOR[-3:]} (tim penilai," in page.text
+    assert "Pengecualian ini mencakup" in page.text and "paling banyak 70% baik" in page.text
     state = (await api.get(f"/appraisals/{period_id}/{STAFF}", headers=auth(STAFF))).json()
     assert state["result"]["delivered_at"] is not None  # the results were delivered
 
