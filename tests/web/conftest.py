@@ -3,12 +3,16 @@ Temporal dev server with the real worker. ``browser_for`` logs a person in throu
 dev people picker (as a newcomer would) and returns a client holding their session
 cookie; the OIDC login itself is tested against a real provider in test_login_oidc.py."""
 
+import asyncio
 import re
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
+from playwright.async_api import Browser, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
@@ -16,6 +20,7 @@ from api.app import create_app
 from api.deps import ApiContext
 from runtime.worker import build_worker
 from tests.api import conftest as api_fixtures
+from tests.web.browsing import SHOTS, chromium_path
 from web.app import install_web
 from web.config import WebConfig
 
@@ -87,3 +92,33 @@ async def api(web_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=web_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://kinerja.test") as http:
         yield http
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def served(web_app: FastAPI) -> AsyncIterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
+        await asyncio.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=chromium_path())
+        yield launched
+        await launched.close()

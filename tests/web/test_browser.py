@@ -4,20 +4,10 @@ supervisor do the first half of the year by clicking and typing; the supervisor 
 escalation of a late colleague arrive. Every page is checked with axe (no serious or
 critical violation) and photographed at 1280 and 360 px into ``.data/screenshots``."""
 
-import asyncio
-import os
-import shutil
-import socket
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
-import pytest
-import uvicorn
-from axe_playwright_python.async_playwright import Axe
-from fastapi import FastAPI
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from tests.api.conftest import TokenFor
 from tests.api.journey import UNIT, UNIT_MEMBERS, rate_unit, start_period
@@ -25,85 +15,8 @@ from tests.api.test_lists import quick_period
 from tests.factories import WIB
 from tests.orgs import HR, OUTSIDER, PEER, STAFF, SUPERVISOR
 from tests.waiting import eventually
+from tests.web.browsing import checked_pages, log_in, look, press_tab_until
 from tests.web.test_pages_journey import skp_form
-
-SHOTS = Path(os.environ.get("KINERJA_SCREENSHOTS", ".data/screenshots"))
-SERIOUS = {"serious", "critical"}
-CHROMIUM_MISSING = (
-    "Chromium tidak ditemukan. `make test` memasangnya (apt-get install chromium, sebagai "
-    "root); atau pasang sendiri lalu ulangi."
-)
-checked_pages: list[str] = []
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.fail(CHROMIUM_MISSING)  # never a skip: the browser tests are the web's proof
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-async def served(web_app: FastAPI) -> AsyncIterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the browser
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium_path())
-        yield launched
-        await launched.close()
-
-
-async def look(page: Page, name: str) -> None:
-    """Check the page with axe and photograph it wide and narrow."""
-    results = await Axe().run(page)
-    serious = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
-    assert serious == [], results.generate_report()
-    checked_pages.append(name)
-    for width in (1280, 360):
-        await page.set_viewport_size({"width": width, "height": 900})
-        await page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    await page.set_viewport_size({"width": 1280, "height": 900})
-
-
-async def press_tab_until(page: Page, text: str, most: int = 60) -> None:
-    """Move the focus with Tab alone until it rests on the control showing ``text``."""
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        focused = await page.evaluate("document.activeElement && document.activeElement.innerText")
-        if focused and text in focused:
-            return
-    pytest.fail(f"{text!r} cannot be reached with the Tab key")
-
-
-async def log_in(browser: Browser, base: str, name: str) -> Page:
-    context = await browser.new_context(base_url=base, locale="id-ID")
-    page = await context.new_page()
-    await page.goto("/beranda")
-    await expect(page).to_have_url(f"{base}/masuk?lanjut=/beranda")
-    await page.get_by_role("link", name="Pilih pegawai demo").click()
-    await page.get_by_role("button", name=name).click()
-    await expect(page.get_by_role("heading", level=1)).to_contain_text(name)
-    return page
 
 
 async def test_a_year_in_the_browser(
