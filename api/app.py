@@ -27,6 +27,7 @@ from api.routes import (
     notifications,
     organisation,
     penilaian,
+    period_closure,
     periods,
     tindak_lanjut,
     units,
@@ -75,7 +76,7 @@ def create_app(context: ApiContext) -> FastAPI:
     for router in (lists.router, notifications.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     app.include_router(organisation.router, responses=COMMON_RESPONSES)
-    for router in (administration.router, units.router):
+    for router in (administration.router, units.router, period_closure.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)
     if context.dev_issuer is not None:
         app.include_router(dev.router, responses=COMMON_RESPONSES)
