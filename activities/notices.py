@@ -1,15 +1,17 @@
 """Delivering reminders and escalations, and recording a mutasi in the organisation.
 
 The recipient is resolved from the organisation tree when the notice goes out, not when
-the appraisal started, so an escalation after a mutasi reaches the new chain.
+the appraisal started, so an escalation after a mutasi reaches the new chain. A notice
+about a period being closed is not queued: its appraisal is about to stop.
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from domain.notices import notice_recipient
+from domain.period_closure import is_closed
 from domain.roles import Role
-from persistence.repositories import notifications, organisation
+from persistence.repositories import notifications, organisation, period_closure
 from workflows.activity_contracts import NoticeContract, contract_name
 from workflows.contracts import MutasiRecord, NoticeDelivery, NoticeReceipt
 
@@ -31,6 +33,9 @@ class NoticeActivities(NoticeContract):
         """Queue the notice in the outbox once (keyed by workflow and notice)."""
         async with self._sessionmaker.begin() as session:
             role, nip = await _resolve(session, delivery)
+            status = await period_closure.period_status(session, delivery.period_id)
+            if status is not None and is_closed(status):
+                return NoticeReceipt(recipient_role=role, recipient_nip=nip)
             await notifications.add_notification(
                 session,
                 workflow_id=delivery.workflow_id,

@@ -6,11 +6,13 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from domain.audit import unit_decision
 from domain.penilaian import DeliverResult
+from domain.period_closure import is_closed
 from domain.unit import UnitMember
-from persistence.repositories import audit, units
+from persistence.repositories import audit, period_closure, units
 from persistence.repositories.appraisals import workflow_ids
 from persistence.repositories.audit import AuditRecord
 from persistence.repositories.organisation import supervisor_of
@@ -42,9 +44,13 @@ class UnitActivities(UnitContract):
         """Deliver each result, naming the atasan penilai who would hear a keberatan.
         A result already delivered (a retried page) is refused by its workflow and not
         counted again. Each appraisal is reached by the workflow id its row stores, so one
-        started under an older id scheme is reached as well."""
+        started under an older id scheme is reached as well. Nothing is delivered in a
+        period being closed, and an appraisal already stopped is not delivered to."""
         limit = self._calls
         async with self._sessionmaker() as session:
+            status = await period_closure.period_status(session, request.period_id)
+            if status is not None and is_closed(status):
+                return 0
             atasan = {
                 member.nip: await supervisor_of(session, member.supervisor_nip)
                 if member.supervisor_nip
@@ -69,6 +75,10 @@ class UnitActivities(UnitContract):
                     await handle.execute_update(AppraisalWorkflow.deliver_result, envelope)
                 except WorkflowUpdateFailedError:
                     return False
+                except RPCError as error:
+                    if error.status is RPCStatusCode.NOT_FOUND:  # stopped by a closure
+                        return False
+                    raise
                 finally:
                     activity.heartbeat()
             return True

@@ -28,6 +28,7 @@ from api.routes import (
     organisation,
     organisation_imports,
     penilaian,
+    period_closure,
     periods,
     tindak_lanjut,
     units,
@@ -78,7 +79,7 @@ def create_app(context: ApiContext) -> FastAPI:
     app.include_router(organisation.router, responses=COMMON_RESPONSES)
     app.include_router(organisation_imports.router, responses=COMMON_RESPONSES)
     allow_upload(app, organisation_imports.IMPORTS_PATH, context.roster_limits.max_file_bytes)
-    for router in (administration.router, units.router):
+    for router in (administration.router, units.router, period_closure.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)
     if context.dev_issuer is not None:
         app.include_router(dev.router, responses=COMMON_RESPONSES)

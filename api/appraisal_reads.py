@@ -11,6 +11,7 @@ from api.problems import Problem
 from api.schemas import AppraisalView
 from domain.appraisal import Actor, AppraisalState
 from domain.deadlines import pending_steps
+from domain.period_closure import is_closed
 from domain.schedule import PeriodSchedule
 from persistence.models import Appraisal
 from persistence.repositories.appraisals import get_appraisal
@@ -37,8 +38,12 @@ async def appraisal_view(
 
 
 async def period_schedule(session: AsyncSession, period_id: str) -> PeriodSchedule | None:
+    """The schedule steps are owed under; None when the period is unknown or closed
+    (nothing is owed in a period HR has closed)."""
     period = await get_period(session, period_id)
-    return None if period is None else PeriodSchedule.model_validate(period.schedule)
+    if period is None or is_closed(period.status):
+        return None
+    return PeriodSchedule.model_validate(period.schedule)
 
 
 def view_of(
@@ -54,4 +59,6 @@ def view_of(
     else:
         updated_at = datetime.now(UTC)
     pending = () if schedule is None else tuple(pending_steps(state, schedule))
-    return AppraisalView(**state.model_dump(), updated_at=updated_at, pending=pending)
+    return AppraisalView(
+        **state.model_dump(), updated_at=updated_at, pending=pending, closed_at=row.closed_at
+    )

@@ -6,7 +6,8 @@
 workflow, whose validator asks the domain. ``send_to_unit`` writes to a unit's
 workflow, creating it on first use (update-with-start). Both map Temporal's answers to
 the same problems: a refusal by the domain is 403/409/422 and leaves the workflow
-untouched, a workflow that has closed is 409, an unreachable Temporal is 503.
+untouched, a workflow that has closed is 409, an unreachable Temporal is 503. Nothing is
+sent in a period HR has closed (409, ``domain.period_closure``).
 """
 
 from collections.abc import Awaitable, Callable
@@ -30,10 +31,12 @@ from api.roles import require_role
 from api.schemas import AppraisalView
 from api.temporal_errors import UNAVAILABLE, problem_from_update_failure
 from domain.appraisal import Actor, AppraisalState, Command
+from domain.period_closure import closed_refusal, is_closed
 from domain.roles import Role
 from domain.stages import Stage
 from domain.unit import UnitCommand, UnitState
 from persistence.models import Appraisal
+from persistence.repositories.period_closure import period_status
 from workflows.appraisal import AppraisalWorkflow
 from workflows.contracts import Envelope, UnitInput
 from workflows.ids import unit_workflow_id
@@ -70,6 +73,7 @@ class CommandSender:
             raise Problem("wrong-state", FINISHED)
         if self.required_roles:
             require_role(self.actor, *self.required_roles)
+        await self._refuse_closed(period_id)
         if precheck is not None:
             await precheck()
         envelope = Envelope[Any](
@@ -104,6 +108,11 @@ class CommandSender:
             ),
             finished=UNIT_FINAL,
         )
+
+    async def _refuse_closed(self, period_id: str) -> None:
+        status = await period_status(self.session, period_id)
+        if status is not None and is_closed(status):
+            raise Problem("wrong-state", closed_refusal(period_id))
 
     async def _scoped_actor(self, row: Appraisal) -> Actor:
         """The actor as the workflow should see them for *this* appraisal: a tim penilai

@@ -9,6 +9,7 @@ from api.schemas import Inbox, InboxItem
 from domain.appraisal import Actor, AppraisalState
 from domain.deadlines import pending_steps
 from domain.notices import STEP_TITLES, PendingStep
+from domain.period_closure import is_closed
 from domain.roles import Role
 from domain.schedule import PeriodSchedule
 from persistence.repositories import appraisal_lists, periods
@@ -27,24 +28,30 @@ def _owed_by_caller(step: PendingStep, state: AppraisalState, actor: Actor) -> s
 
 
 async def inbox_of(session: AsyncSession, actor: Actor) -> Inbox:
-    """Earliest due first; HR also owes the steps of agency heads, who have no supervisor."""
+    """Earliest due first; HR also owes the steps of agency heads, who have no supervisor.
+    Nothing is owed in a period HR has closed (or is closing)."""
     if actor.nip is None and not actor.has(Role.HR_ADMIN):
         return Inbox(items=[], overdue=0)
     scope = Scope(own_nip=actor.nip) if actor.nip else Scope()
     states = await appraisal_lists.scoped_states(session, scope)
     if actor.has(Role.HR_ADMIN):
         states += await appraisal_lists.head_of_agency_states(session)
-    schedules: dict[str, PeriodSchedule] = {}
+    schedules: dict[str, PeriodSchedule | None] = {}
     now = datetime.now(UTC)
     items: dict[tuple[str, str, str], InboxItem] = {}
     for period_id, raw in states:
         if period_id not in schedules:
             period = await periods.get_period(session, period_id)
-            if period is None:
-                continue
-            schedules[period_id] = PeriodSchedule.model_validate(period.schedule)
+            schedules[period_id] = (
+                None
+                if period is None or is_closed(period.status)
+                else PeriodSchedule.model_validate(period.schedule)
+            )
+        schedule = schedules[period_id]
+        if schedule is None:
+            continue
         state = AppraisalState.model_validate(raw)
-        for step in pending_steps(state, schedules[period_id]):
+        for step in pending_steps(state, schedule):
             owed_as = _owed_by_caller(step, state, actor)
             if owed_as is None:
                 continue

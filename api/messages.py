@@ -49,6 +49,15 @@ CATALOGUE: dict[str, str] = {
         "Exports of more than {limit} rows are for BKPSDM or the auditor only; narrow the filters"
     ),
     "Waktu di luar jangkauan kalender": "The time is outside the calendar's range",
+    "Periode {period_id} sudah ditutup": "Period {period_id} is already closed",
+    "Periode {period_id} sedang ditutup": "Period {period_id} is being closed",
+    "Periode {period_id} tidak dapat ditutup: hasil penilaian {delivered} pegawai sudah "
+    "disampaikan": "Period {period_id} cannot be closed: the results of {delivered} "
+    "employees have been delivered",
+    "Periode {period_id} sudah ditutup; penilaiannya tidak dapat diubah": "Period "
+    "{period_id} is closed; its appraisals can no longer change",
+    "Periode {period_id} tidak sedang atau belum pernah ditutup": "Period {period_id} is "
+    "not being closed and never was",
     "Perpanjangan ini sudah berjalan": "This extension is already running",
     "Unit tidak ditemukan pada periode ini": "Unit not found in this period",
     "Unit tidak ditemukan": "Unit not found",

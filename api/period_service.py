@@ -12,6 +12,7 @@ from api.deps import ApiContext
 from api.holidays import national_holidays
 from api.idempotency import fingerprint, remember_answer, remembered_answer, start_once
 from api.messages import english
+from api.period_closure import closure_note
 from api.problems import Problem
 from api.schemas import (
     PeriodFromYear,
@@ -71,6 +72,7 @@ async def period_page(
             employees_started=row.employees_started,
             total=sum(counts.get(row.id, {}).values()),
             stages={stage: counts.get(row.id, {}).get(stage.value, 0) for stage in Stage},
+            closure=closure_note(row),
             created_at=row.created_at,
         )
         for row in rows
@@ -94,6 +96,7 @@ async def period_view(session: AsyncSession, actor: Actor, period_id: str) -> Pe
         employees_started=period.employees_started,
         total=sum(counts.values()),
         stages={stage: counts.get(stage.value, 0) for stage in Stage},
+        closure=closure_note(period),
     )
 
 

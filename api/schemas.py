@@ -61,15 +61,32 @@ class PeriodStarted(BaseModel):
     status: str = Field(description="'starting' while appraisals are being created.")
 
 
+class PeriodClosureNote(BaseModel):
+    """Who closed a period opened by mistake, when and why (``POST
+    /periods/{id}/close``); the counts once every appraisal has stopped."""
+
+    reason: str
+    closed_by: str
+    closing_at: datetime = Field(description="When HR asked.")
+    closed_at: datetime | None = Field(default=None, description="When all had stopped.")
+    closed: int | None = Field(default=None, description="Appraisals stopped.")
+    skipped: int | None = Field(default=None, description="Appraisals already over.")
+
+
 class PeriodView(BaseModel):
     period_id: str
     name: str
     starts_on: date
     ends_on: date
-    status: str = Field(description="starting → running → completed")
+    status: str = Field(
+        description="starting → running → completed; closing → closed when HR closes it"
+    )
     employees_started: int
     total: int = Field(description="Appraisals visible to the caller.")
     stages: dict[Stage, int] = Field(description="Appraisals per stage, every stage listed.")
+    closure: PeriodClosureNote | None = Field(
+        default=None, description="Present once HR has asked to close the period."
+    )
 
 
 class PeriodFromYear(PlainTextInput):
@@ -181,6 +198,9 @@ class AppraisalView(AppraisalState):
     pending: tuple[PendingStep, ...] = Field(
         default=(), description="Steps someone owes now, earliest due first."
     )
+    closed_at: datetime | None = Field(
+        default=None, description="When HR's closure of the period stopped this appraisal."
+    )
 
 
 class CheckInReportBody(PlainTextInput):
@@ -236,6 +256,19 @@ class PeriodExtensionBody(PlainTextInput):
     reason: Reason
     agency_code: str | None = Field(default=None, max_length=40, description="Only this OPD.")
     unit_code: str | None = Field(default=None, max_length=40, description="Only this unit.")
+
+
+class ClosureStatus(BaseModel):
+    """How far closing a period has got."""
+
+    period_id: str
+    status: str = Field(description="running, completed or failed")
+    closed: int = Field(description="Appraisals stopped so far.")
+    skipped: int = Field(description="Appraisals already over (nothing to stop).")
+    reason: str
+    closed_by: str
+    closing_at: datetime
+    closed_at: datetime | None = None
 
 
 class ExtensionStatus(BaseModel):
@@ -319,6 +352,9 @@ class AppraisalListItem(BaseModel):
     overdue: bool
     at_risk: bool
     updated_at: datetime
+    closed_at: datetime | None = Field(
+        default=None, description="When HR's closure of the period stopped this appraisal."
+    )
 
 
 class AppraisalPage(BaseModel):

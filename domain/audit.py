@@ -52,12 +52,13 @@ PERIOD_STARTED, PERIOD_RUNNING, PERIOD_COMPLETED = (
 ROSTER_IMPORTED = "organisation.imported"
 EXPORTED = "appraisals.exported"
 EXTENSION_BATCH = "deadline.extended_batch"
+PERIOD_CLOSING, PERIOD_CLOSED = "period.closing", "period.closed"  # domain.period_closure
 
 
 class AuditKind(StrEnum):
     """What kind of thing an audit event records. ``GET /audit?kind=`` filters by these."""
 
-    PERIOD = "period"  # a period started, running (every appraisal open), completed
+    PERIOD = "period"  # a period started, running (every appraisal open), completed, closed
     ROSTER_IMPORT = "roster_import"  # the organisation imported (counts only)
     EXPORT = "export"  # a list of appraisals exported (with its filters)
     APPRAISAL_OPENED = "appraisal_opened"  # an appraisal opened for an employee
@@ -85,7 +86,13 @@ def _actions(*commands: type[Command]) -> tuple[str, ...]:
 
 
 _KIND_ACTIONS: dict[AuditKind, tuple[str, ...]] = {
-    AuditKind.PERIOD: (PERIOD_STARTED, PERIOD_RUNNING, PERIOD_COMPLETED),
+    AuditKind.PERIOD: (
+        PERIOD_STARTED,
+        PERIOD_RUNNING,
+        PERIOD_COMPLETED,
+        PERIOD_CLOSING,
+        PERIOD_CLOSED,
+    ),
     AuditKind.ROSTER_IMPORT: (ROSTER_IMPORTED,),
     AuditKind.EXPORT: (EXPORTED,),
     AuditKind.APPRAISAL_OPENED: (APPRAISAL_OPENED,),

@@ -89,6 +89,14 @@ class Period(Base):
     employees_started: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # closing a period opened by mistake (domain.period_closure): who asked, when, why,
+    # when every appraisal had stopped and how many were stopped or already over
+    closure_reason: Mapped[str | None] = mapped_column(Text)
+    closed_by: Mapped[str | None] = mapped_column(String(100))
+    closing_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    appraisals_closed: Mapped[int | None] = mapped_column(Integer)
+    appraisals_skipped: Mapped[int | None] = mapped_column(Integer)
 
 
 class Appraisal(Base):
@@ -112,6 +120,9 @@ class Appraisal(Base):
     state: Mapped[dict[str, Any]]
     workflow_id: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # set when the period's closure stopped this appraisal; never written by save_state,
+    # so a late projection write cannot reopen it
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         Index("ix_appraisal_period_stage", "period_id", "stage"),

@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.bulk import BulkActivities
+from activities.closure import ClosureActivities
 from activities.fanout import FanoutActivities
 from activities.notices import NoticeActivities
 from activities.periods import PeriodActivities
@@ -20,6 +21,7 @@ from activities.units import UnitActivities
 from runtime.settings import Settings
 from runtime.temporal import ensure_search_attributes, temporal_keys
 from workflows.appraisal import AppraisalWorkflow
+from workflows.closure import PeriodClosureWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.extension import DeadlineExtensionWorkflow
 from workflows.unit import UnitAssessmentWorkflow
@@ -29,6 +31,7 @@ WORKFLOWS: Sequence[type] = (
     CycleWorkflow,
     DeadlineExtensionWorkflow,
     UnitAssessmentWorkflow,
+    PeriodClosureWorkflow,
 )
 
 
@@ -61,17 +64,24 @@ def build_activities(
     """``workflow_id_key`` (the appraisal id pseudonym's) defaults to the environment's."""
     if workflow_id_key is None:
         workflow_id_key = temporal_keys().workflow_ids
-    records = RecordActivities(sessionmaker)
+    records = RecordActivities(sessionmaker, client)
     periods = PeriodActivities(sessionmaker)
     notices = NoticeActivities(sessionmaker)
     # One cap on the Temporal calls that activities make, shared by all of them: those
     # calls travel on the worker's own client, and an unbounded number of long updates
     # (14 units finalised at once, 20 each) left the worker no longer polling.
     calls = asyncio.Semaphore(fanout_concurrency)
-    fanout = FanoutActivities(client, task_queue, calls=calls, workflow_id_key=workflow_id_key)
+    fanout = FanoutActivities(
+        client, task_queue, calls=calls, workflow_id_key=workflow_id_key, sessionmaker=sessionmaker
+    )
     bulk = BulkActivities(client, sessionmaker, calls=calls)
     unit = UnitActivities(client, sessionmaker, calls=calls)
+    closure = ClosureActivities(client, sessionmaker, calls=calls)
     return [
+        closure.stop_cycle,
+        closure.load_closure_page,
+        closure.close_appraisals,
+        closure.finish_closure,
         unit.load_unit_members,
         unit.deliver_unit_results,
         unit.record_unit_change,

@@ -22,8 +22,12 @@ from workflows.contracts import (
     ApplyExtension,
     AppraisalChange,
     AppraisalPageRequest,
+    CloseAppraisals,
+    ClosurePageRequest,
+    ClosureTally,
     DeliverUnitResults,
     ExtensionTally,
+    FinishClosure,
     MutasiRecord,
     NoticeDelivery,
     NoticeReceipt,
@@ -129,4 +133,28 @@ class UnitContract(Protocol):
     @activity.defn(name="record_unit_change")
     async def record_unit_change(self, change: UnitChange) -> bool:
         """Unit read model and audit event in one transaction; True when anything was new."""
+        ...
+
+
+class ClosureContract(Protocol):
+    """Closing a period opened by mistake (``activities.closure``)."""
+
+    @activity.defn(name="stop_cycle")
+    async def stop_cycle(self, period_id: str) -> bool:
+        """Cancel the period's cycle so it starts nobody more; True if it was running."""
+        ...
+
+    @activity.defn(name="load_closure_page")
+    async def load_closure_page(self, request: ClosurePageRequest) -> list[str]:
+        """NIPs of the period's appraisals not yet stopped, after ``after_nip``."""
+        ...
+
+    @activity.defn(name="close_appraisals")
+    async def close_appraisals(self, request: CloseAppraisals) -> ClosureTally:
+        """Cancel each appraisal's workflow and mark its row; how many stopped now."""
+        ...
+
+    @activity.defn(name="finish_closure")
+    async def finish_closure(self, request: FinishClosure) -> bool:
+        """The period becomes ``closed`` with its counts, audited once."""
         ...

@@ -194,6 +194,53 @@ class ApplyExtension(BaseModel):
 ExtensionInput.model_rebuild()
 
 
+class ClosureTally(BaseModel):
+    """How a period's closure went: appraisals stopped now, and those already over
+    (finished, or stopped by an earlier attempt) that needed nothing."""
+
+    closed: int = 0
+    skipped: int = 0
+
+    def plus(self, other: "ClosureTally") -> "ClosureTally":
+        return ClosureTally(closed=self.closed + other.closed, skipped=self.skipped + other.skipped)
+
+
+class ClosureInput(BaseModel):
+    """Closing a period (``workflows.closure``), and where it resumes after
+    continue-as-new. The period row is already ``closing`` when this starts."""
+
+    period_id: str
+    reason: str
+    closed_by: str = Field(description="Who asked (the token subject), for the audit.")
+    request_id: str | None = None
+    page_size: int = 200
+    pages_per_run: int = 20
+    cycle_stopped: bool = False
+    cursor: str | None = Field(default=None, description="Last NIP whose appraisal was stopped.")
+    tally: ClosureTally = Field(default_factory=ClosureTally)
+
+
+class ClosurePageRequest(BaseModel):
+    period_id: str
+    after_nip: str | None
+    limit: int
+
+
+class CloseAppraisals(BaseModel):
+    period_id: str
+    nips: list[str]
+    at: datetime
+
+
+class FinishClosure(BaseModel):
+    period_id: str
+    reason: str
+    closed_by: str
+    request_id: str | None = None
+    tally: ClosureTally
+    at: datetime
+
+
 class UnitInput(BaseModel):
     state: UnitState
 

@@ -19,6 +19,11 @@ def cycle_workflow_id(period_id: str) -> str:
     return f"cycle-{period_id}"
 
 
+def closure_workflow_id(period_id: str) -> str:
+    """At most one closure per period: a second request meets the first."""
+    return f"closure-{period_id}"
+
+
 def appraisal_workflow_id(period_id: str, nip: str, key: bytes) -> str:
     """``appraisal-{period}-{pseudonym}``: the prefix still lets an operator list a period."""
     digest = hmac.new(key, f"{period_id}|{nip}".encode(), hashlib.sha256).hexdigest()

@@ -82,6 +82,7 @@ class ListedAppraisal:
     overdue: bool
     at_risk: bool
     updated_at: datetime
+    closed_at: datetime | None = None  # stopped by the period's closure
 
 
 def _listing(scope: Scope, filters: AppraisalFilter) -> Select[*tuple[Any, ...]]:
@@ -99,6 +100,7 @@ def _listing(scope: Scope, filters: AppraisalFilter) -> Select[*tuple[Any, ...]]
             Appraisal.overdue,
             Appraisal.at_risk,
             Appraisal.updated_at,
+            Appraisal.closed_at,
         )
         .outerjoin(Employee, Employee.nip == Appraisal.nip)
         .where(scope.clause(), *filters.clauses())
@@ -149,8 +151,8 @@ async def scoped_states(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(period, state JSON) of every appraisal in scope, for computing what is owed."""
     query = select(Appraisal.period_id, Appraisal.state).where(scope.clause())
-    if unfinished_only:
-        query = query.where(Appraisal.stage != "selesai")
+    if unfinished_only:  # neither finished nor stopped by the period's closure
+        query = query.where(Appraisal.stage != "selesai", Appraisal.closed_at.is_(None))
     rows = await session.execute(query.order_by(Appraisal.period_id, Appraisal.nip))
     return [(period_id, state) for period_id, state in rows.all()]
 
@@ -160,7 +162,9 @@ async def head_of_agency_states(session: AsyncSession) -> list[tuple[str, dict[s
     head, whose steps BKPSDM owes."""
     rows = await session.execute(
         select(Appraisal.period_id, Appraisal.state).where(
-            Appraisal.supervisor_nip.is_(None), Appraisal.stage != "selesai"
+            Appraisal.supervisor_nip.is_(None),
+            Appraisal.stage != "selesai",
+            Appraisal.closed_at.is_(None),
         )
     )
     return [(period_id, state) for period_id, state in rows.all()]

@@ -4,6 +4,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.period_closure import CLOSURE_STATUSES
 from domain.schedule import Period as PeriodDefinition
 from persistence.models import Period
 
@@ -35,10 +36,13 @@ async def record_progress(
     session: AsyncSession, period_id: str, *, status: str, employees_started: int
 ) -> str | None:
     """Only a change is written: a retried activity leaves the row (and its version) alone.
-    Returns the status this call replaced, when it changed the status (for the audit)."""
+    Returns the status this call replaced, when it changed the status (for the audit). A
+    period being closed keeps its status (a fan-out page may still report as it stops)."""
     previous = await session.scalar(
         select(Period.status).where(Period.id == period_id).with_for_update()
     )
+    if previous in CLOSURE_STATUSES:
+        return None
     await session.execute(
         update(Period)
         .where(

@@ -65,7 +65,7 @@ from tests.orgs import (
     TIM,
     WITH_OTHER_ROLES,
 )
-from workflows.ids import cycle_workflow_id, unit_workflow_id
+from workflows.ids import closure_workflow_id, cycle_workflow_id, unit_workflow_id
 
 MIN_CELLS = 100
 REFUSAL_KINDS = {401: "unauthenticated", 403: "forbidden", 404: "not-found"}
@@ -539,13 +539,17 @@ async def period_cells(
     staff_appraisal: Observe,
     env: WorkflowEnvironment,
 ) -> None:
-    """Starting a period and extending a deadline for a whole agency: HR only."""
+    """Starting a period, extending a deadline for a whole agency and closing the
+    period: HR only."""
     new_period = f"{period_id}-x"
     new_body = make_period(new_period).model_dump(mode="json")
     year_only = {"period_id": new_period, "year": now.year + 2}
 
     async def new_period_state() -> int:
         return (await client.get(f"/periods/{new_period}", headers=hr)).status_code
+
+    async def period_status() -> str:
+        return str((await client.get(f"/periods/{period_id}", headers=hr)).json()["status"])
 
     extension = {
         "deadline": "penilaian_due",
@@ -600,7 +604,20 @@ async def period_cells(
             suffix = hashlib.sha256(f"{caller.subject}\n{key}".encode()).hexdigest()[:16]
             extension_id = f"extension-{period_id}-{suffix}"
             assert not await _workflow_exists(env, extension_id), (caller.label, extension_id)
+        # closing the period opened by mistake: HR only, and nothing starts or changes
+        await matrix.refused(
+            "period: close",
+            caller,
+            "POST",
+            f"/periods/{period_id}/close",
+            expected=caller.on_role_gated(),
+            body={"reason": "Periode dibuka karena keliru"},
+            observe=period_status,
+            before="running",
+            headers={"Idempotency-Key": key},
+        )
     assert not await _workflow_exists(env, cycle_workflow_id(new_period))
+    assert not await _workflow_exists(env, closure_workflow_id(period_id))
 
 
 async def read_cells(
@@ -632,6 +649,7 @@ async def read_cells(
         ("period list", "/periods", PERIOD_READERS),
         ("audit trail", f"/audit?period_id={period_id}", READERS),
         ("extension progress", f"/periods/{period_id}/extensions/{extension_id}", READERS),
+        ("closure progress", f"/periods/{period_id}/closure", READERS),
     ]
     outsider_tim = "tim penilai of another agency"
     for label, target, allowed in gated:

@@ -297,6 +297,7 @@ async def test_paging_walks_every_appraisal_exactly_once_in_the_requested_order(
         "overdue": row.overdue,
         "at_risk": row.at_risk,
         "updated_at": first["updated_at"],
+        "closed_at": None,  # its period is not closed
     }
     assert datetime.fromisoformat(first["updated_at"]) == row.updated_at
 

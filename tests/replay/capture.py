@@ -38,7 +38,7 @@ from tests import keys
 from tests.domain.builders import valid_content
 from tests.factories import make_period
 from tests.orgs import OUTSIDER
-from tests.workflows.fakes import FakeCycleActivities, FakeUnitActivities
+from tests.workflows.fakes import FakeClosureActivities, FakeCycleActivities, FakeUnitActivities
 from tests.workflows.harness import (
     ATASAN,
     BKPSDM,
@@ -53,7 +53,15 @@ from tests.workflows.harness import (
     through_monitoring,
 )
 from workflows.appraisal import AppraisalWorkflow
-from workflows.contracts import CycleInput, Envelope, ExtensionInput, ExtensionScope, UnitInput
+from workflows.closure import PeriodClosureWorkflow
+from workflows.contracts import (
+    ClosureInput,
+    CycleInput,
+    Envelope,
+    ExtensionInput,
+    ExtensionScope,
+    UnitInput,
+)
 from workflows.cycle import CycleWorkflow
 from workflows.extension import DeadlineExtensionWorkflow
 from workflows.unit import UnitAssessmentWorkflow
@@ -327,6 +335,34 @@ async def record_unit(env: WorkflowEnvironment) -> None:
         await _save(env.client, "unit_override_finalised", handle.id)
 
 
+async def record_closure(env: WorkflowEnvironment) -> None:
+    """A period closed: the cycle stopped, three pages over two runs, finished."""
+    nips = [f"19900101201501{n:04d}" for n in range(3001, 3006)]
+    fakes = FakeClosureActivities(nips, running=set(nips[:4]))
+    async with Worker(
+        env.client,
+        task_queue="capture-closure",
+        workflows=[PeriodClosureWorkflow],
+        activities=fakes.all(),
+        workflow_runner=workflow_runner(),
+    ):
+        handle = await env.client.start_workflow(
+            PeriodClosureWorkflow.run,
+            ClosureInput(
+                period_id="replay",
+                reason="Dibuka karena keliru",
+                closed_by="hr",
+                page_size=2,
+                pages_per_run=2,
+            ),
+            id="closure-replay",
+            task_queue="capture-closure",
+        )
+        await handle.result()
+        await _save(env.client, "closure_first_run", handle.id, handle.first_execution_run_id)
+        await _save(env.client, "closure_completed", handle.id)
+
+
 async def capture() -> None:
     HISTORIES.mkdir(exist_ok=True)
     env = await WorkflowEnvironment.start_time_skipping(
@@ -349,6 +385,7 @@ async def capture() -> None:
         await record_appraisal(env, "appraisal_seed_story_training", seed_story_training)
         await record_appraisal(env, "appraisal_keberatan_changed", keberatan_changes_predicate)
         await record_unit(env)
+        await record_closure(env)
         await record_appraisal(
             env,
             "appraisal_continue_as_new",
