@@ -120,6 +120,29 @@ async def test_bkpsdm_steers_the_year_in_the_browser(
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     assert sheet.max_row == 1 + len(UNIT_MEMBERS) + 1  # the unit and the calibrator
 
+    # the trial period: everyone's sosialisasi moved as a batch, then the period closed
+    await hr.goto(f"/periode/{trial}")
+    await hr.get_by_role("link", name="Perpanjangan batas waktu").click()
+    await hr.get_by_label("Semua pegawai periode ini").check()
+    await hr.get_by_label("Batas waktu", exact=True).select_option("sosialisasi_due")
+    await hr.get_by_label("Tanggal baru").fill(f"{datetime.now(UTC).year + 1}-03-02")
+    await hr.get_by_label("Jam (WIB)").fill("16:00")
+    await hr.get_by_label("Alasan", exact=True).fill("Sosialisasi diundur karena libur panjang")
+    await look(hr, "perpanjangan")
+    await hr.get_by_role("button", name="Perpanjang").click()
+    await expect(hr.get_by_text("Selesai").first).to_be_visible(timeout=WAIT)
+    await look(hr, "perpanjangan-kemajuan")
+
+    await hr.goto(f"/periode/{trial}")
+    await hr.get_by_label("Alasan penutupan").fill("Periode uji coba, dibuka untuk latihan")
+    await hr.get_by_label("Saya mengerti bahwa semua penilaian periode ini dihentikan").check()
+    await hr.get_by_role("button", name="Tutup periode").click()
+    await expect(hr.locator("#penutupan")).to_contain_text("Ditutup", timeout=WAIT)
+    await expect(hr.locator("#penutupan")).to_contain_text(f"{len(SMALL_ORG) + 1} penilaian")
+    await look(hr, "periode-ditutup")
+    await hr.get_by_role("link", name="Semua periode").click()
+    await look(hr, "periode-daftar")
+
     await hr.get_by_role("link", name="Jejak audit").click()
     await look(hr, "jejak-audit")
     print(f"\naxe: {len(checked_pages)} pages checked, 0 serious or critical violations")
