@@ -22,6 +22,7 @@ from api.routes import (
     administration,
     appraisals,
     codec,
+    dashboard,
     dev,
     lists,
     notifications,
@@ -75,6 +76,7 @@ def create_app(context: ApiContext) -> FastAPI:
     for router in (lists.router, notifications.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     app.include_router(organisation.router, responses=COMMON_RESPONSES)
+    app.include_router(dashboard.router, responses=COMMON_RESPONSES)
     for router in (administration.router, units.router):
         app.include_router(router, responses=COMMON_RESPONSES | CONFLICT_RESPONSE)
     if context.dev_issuer is not None:
