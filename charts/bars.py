@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from charts.svg import BAR, GRID, MUTED, add, chart_root, clean, serialise, shorten, text
 
-WIDTH = 400
+WIDTH = 360
 LABEL_WIDTH = 150  # the labels' column; bars start after it
 VALUE_WIDTH = 44  # the numbers' column at the right
 ROW, GAP, HEADING = 22, 6, 24
-LABEL_CHARACTERS = 22
+LABEL_CHARACTERS = 17
 
 
 @dataclass(frozen=True)

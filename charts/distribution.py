@@ -21,7 +21,7 @@ from charts.svg import (
     text,
 )
 
-WIDTH, HEIGHT = 400, 250
+WIDTH, HEIGHT = 360, 250
 LEFT, RIGHT, TOP, BOTTOM = 40, 8, 26, 60  # the plot's margins
 
 
@@ -72,7 +72,7 @@ def distribution_curve(
     for tick in (0, 25, 50, 75, 100):
         at = y(tick / 100)
         add(root, "line", x1=float(x0), x2=float(x1), y1=at, y2=at, stroke=GRID)
-        text(root, x0 - 4, at + 4, f"{tick}%", text_anchor="end", font_size="11", fill=MUTED)
+        text(root, x0 - 4, at + 4, f"{tick}%", text_anchor="end", font_size="12", fill=MUTED)
     for band in bands:
         left = x0 + band.first * column + 3
         width = (band.last - band.first + 1) * column - 6
@@ -84,7 +84,7 @@ def distribution_curve(
         if band.broken:
             shape.set("stroke-dasharray", "6 3")
         add(shape, "title").text = shorten(band.rule, 120)
-        text(root, left + 3, top - 4 if top > y0 + 2 else top + 13, band.label, font_size="11",
+        text(root, left + 3, top - 4 if top > y0 + 2 else top + 13, band.label, font_size="12",
              fill=colour, font_weight="bold")  # fmt: skip
         if band.last > band.first:  # the share the categories hold together
             at = y(band.actual)
@@ -95,7 +95,7 @@ def distribution_curve(
             centre = left + width / 2
             add(root, "path", d=f"M{number(centre)} {number(mark - 9)} l6 6 l-6 6 l-6 -6 z",
                 fill=BROKEN)  # fmt: skip
-            text(root, centre + 9, mark + 1, broken_word, font_size="11", fill=BROKEN,
+            text(root, centre + 9, mark + 1, broken_word, font_size="12", fill=BROKEN,
                  font_weight="bold")  # fmt: skip
     broken_columns = {i for band in bands if band.broken for i in range(band.first, band.last + 1)}
     points = []
@@ -104,7 +104,7 @@ def distribution_curve(
         share = count / size if size else 0.0
         points.append((centre, y(share)))
         for line, part in enumerate(_lines(name)):
-            text(root, centre, y1 + 16 + 13 * line, part, text_anchor="middle", font_size="11")
+            text(root, centre, y1 + 16 + 13 * line, part, text_anchor="middle", font_size="12")
     if size:
         path = " ".join(f"{number(px)},{number(py)}" for px, py in points)
         add(root, "polyline", points=path, fill="none", stroke=BAR, stroke_width="2")
@@ -113,6 +113,6 @@ def distribution_curve(
             add(root, "rect", x=px - 5, y=py - 5, width=10.0, height=10.0, fill=BROKEN)
         else:
             add(root, "circle", cx=px, cy=py, r="4.5", fill=BAR)
-        text(root, px, py - 9, str(count), text_anchor="middle", font_size="12",
+        text(root, px, py - 9, str(count), text_anchor="middle", font_size="13",
              font_weight="bold")  # fmt: skip
     return serialise(root)

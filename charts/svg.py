@@ -36,7 +36,7 @@ def chart_root(chart_id: str, width: int, height: int, title: str, description: 
             "role": "img",
             "aria-labelledby": f"{ident}-title {ident}-desc",
             "font-family": FONT,
-            "font-size": "13",
+            "font-size": "14",
             "fill": INK,
         },
     )

@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from web.config import WebConfig
 from web.routes import (
     appraisal,
+    dashboard,
     home,
     login,
     penilaian,
@@ -33,6 +34,7 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         team.router,
         units.router,
         periods.router,
+        dashboard.router,
     ):
         app.include_router(router)
     return app

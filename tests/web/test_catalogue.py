@@ -9,7 +9,16 @@ from babel.messages.pofile import read_po
 
 from domain.notices import STEP_TITLES
 from web import forms, i18n
-from web.routes import appraisal, penilaian, periods, team, tindak_lanjut, units, wawancara
+from web.routes import (
+    appraisal,
+    dashboard,
+    penilaian,
+    periods,
+    team,
+    tindak_lanjut,
+    units,
+    wawancara,
+)
 
 WEB = Path(i18n.__file__).parent
 
@@ -52,7 +61,7 @@ def test_every_page_text_has_an_english_translation() -> None:
     with (WEB / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
         catalogue = read_po(source, locale="en")
     messages = template_messages() | set(STEP_TITLES.values()) | indonesian_strings(forms)
-    for module in (appraisal, wawancara, penilaian, tindak_lanjut, team, units, periods):
+    for module in (appraisal, wawancara, penilaian, tindak_lanjut, team, units, periods, dashboard):
         messages |= indonesian_strings(module)
     assert len(messages) > 100
     missing = sorted(m for m in messages if not (m in catalogue and catalogue[m].string))
