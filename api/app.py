@@ -22,6 +22,7 @@ from api.routes import (
     administration,
     appraisals,
     codec,
+    dashboard,
     dev,
     lists,
     notifications,
@@ -77,6 +78,7 @@ def create_app(context: ApiContext) -> FastAPI:
     for router in (lists.router, notifications.router, periods.router, *stages, codec.router):
         app.include_router(router, responses=COMMON_RESPONSES)
     app.include_router(organisation.router, responses=COMMON_RESPONSES)
+    app.include_router(dashboard.router, responses=COMMON_RESPONSES)
     app.include_router(organisation_imports.router, responses=COMMON_RESPONSES)
     allow_upload(app, organisation_imports.IMPORTS_PATH, context.roster_limits.max_file_bytes)
     for router in (administration.router, units.router, period_closure.router):

@@ -29,7 +29,7 @@ from rich.table import Table
 from temporalio.client import Client, WorkflowHistory
 
 from api.auth import DevTokenIssuer
-from bench import kinerja_rows, stack, web_rows
+from bench import dashboard_rows, kinerja_rows, stack, web_rows
 from bench.measure import Row, percentile
 from bench.raw_rows import RawFigures, measure_raw
 from rehearsal.organisation import generate_organisation
@@ -56,14 +56,16 @@ class Sizes:
     latency_rate: float = 10.0  # approvals per second of the latency row (open loop)
     web_background: int = 500  # the regency around the web row's team of 40
     web_repetitions: int = 200  # rounds of the web row's five GETs
+    dashboard_appraisals: int = 10_000  # the dashboard row's period (seeded, no workflows)
+    dashboard_repetitions: int = 60  # rounds of the dashboard row's three GETs
 
 
 QUICK = Sizes(raw=1000, cycle=100, latency=200, read_rows=100_000, repetitions=15)
 FULL = Sizes(
     raw=10_000, cycle=1000, latency=1000, read_rows=100_000, repetitions=40,
-    web_background=2000, web_repetitions=500,
+    web_background=2000, web_repetitions=500, dashboard_repetitions=200,
 )  # fmt: skip
-ROWS_ALONE = ("web",)  # rows that need nothing from the others (``--only``)
+ROWS_ALONE = ("web", "dashboard")  # rows that need nothing from the others (``--only``)
 
 
 def _git_revision() -> str:
@@ -187,9 +189,25 @@ async def run(
             await worker.stop()
         return web_row(web)
 
+    async def dashboard() -> Row:
+        console.print(
+            f"[bold]dashboard[/bold] {sizes.dashboard_appraisals} appraisals, "
+            f"{sizes.dashboard_repetitions} rounds …"
+        )
+        dash_db = await stack.fresh_database(server_url, "bench_dashboard")
+        figures = await dashboard_rows.measure_dashboard(
+            client, dash_db, json.loads(jwks.read_text()), tokens,
+            appraisals=sizes.dashboard_appraisals, repetitions=sizes.dashboard_repetitions,
+            issuer=ISSUER, audience=AUDIENCE,
+        )  # fmt: skip
+        return dashboard_row(figures)
+
     try:
         if only == "web":
             rows.append(await web_pages())
+            return rows
+        if only == "dashboard":
+            rows.append(await dashboard())
             return rows
         # --- raw baseline ----------------------------------------------------------
         console.print("[bold]raw start[/bold] …")
@@ -437,6 +455,7 @@ async def run(
 
         # --- web pages against their JSON twins --------------------------------------------
         rows.append(await web_pages())
+        rows.append(await dashboard())
     finally:
         await env.shutdown()
         _stop_postgres(work / "pg")
@@ -478,6 +497,29 @@ def web_row(web: web_rows.WebFigures) -> Row:
         + ", ".join(f"{k} {v:.1f}" for k, v in web.render_ms.items())
         + f"; SQL statements per request {web.queries}; bytes {web.bytes}; "
         f"CPU ms per request {per_request}",
+    )
+
+
+def dashboard_row(figures: dashboard_rows.DashboardFigures) -> Row:
+    """Judged on the p99 ratio of the page to the period summary's JSON."""
+    page, summary, twin = dashboard_rows.PAGE, dashboard_rows.SUMMARY, dashboard_rows.JSON
+
+    def timing(name: str) -> str:
+        times = figures.ms[name]
+        return f"{name} p50 {times['p50']:.1f} ms, p99 {times['p99']:.1f} ms"
+
+    return Row(
+        "dashboard",
+        f"{timing(page)} (N = {figures.appraisals:,})",
+        timing(summary),
+        figures.ratio_p99,
+        "≤ 3 (p99)",
+        figures.ratio_p99 <= 3,
+        metrics=asdict(figures),
+        notes=f"in-process (httpx.ASGITransport), {figures.repetitions} rounds; "
+        f"{figures.agencies} agencies, {figures.units} units, {figures.notices} escalations; "
+        f"p50 ratio ×{figures.ratio_p50:.2f}; {timing(twin)} (the dashboard's own JSON); "
+        f"bytes {figures.bytes}; seeded in {figures.seed_s:.0f} s",
     )
 
 

@@ -4,7 +4,7 @@ unit's finalisation until ratings are adjusted or the tim penilai records an ove
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -89,37 +89,51 @@ class Violation(BaseModel):
         )
 
 
+class BoundStanding(BaseModel):
+    """One bound of a unit's rule against the unit's counts: how many people it covers,
+    the limit (the most allowed, or the fewest required) and whether it is broken. What a
+    dashboard draws as an allowed band; the broken ones are the violations."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bound: Bound
+    actual_count: int
+    limit_count: int
+    broken: bool
+
+    def violation(self, unit_size: int) -> Violation:
+        return Violation(
+            rule=self.bound.describe(),
+            actual_count=self.actual_count,
+            allowed_count=self.limit_count,
+            unit_size=unit_size,
+            off_by=abs(self.actual_count - self.limit_count),
+        )
+
+
+def bound_standings(unit: UnitPredikat, counts: Mapping[Predikat, int]) -> list[BoundStanding]:
+    """Every bound of ``unit``'s rule against ``counts`` (people per predikat, the unrated
+    left out), in the rule's order; none for an empty unit, where nothing can break."""
+    size = sum(counts.values())
+    if size == 0:
+        return []
+    standings = []
+    for bound in RULES[unit]:
+        actual = sum(counts.get(p, 0) for p in bound.predicates)
+        if bound.at_least:
+            limit = max(math.ceil(bound.share * size - 1e-9), bound.minimum_count)
+            broken = actual < limit
+        else:
+            limit = math.floor(bound.share * size + 1e-9)
+            broken = actual > limit
+        standings.append(
+            BoundStanding(bound=bound, actual_count=actual, limit_count=limit, broken=broken)
+        )
+    return standings
+
+
 def check_distribution(unit: UnitPredikat, predicates: Iterable[Predikat]) -> list[Violation]:
     """Every bound of ``unit``'s rule that these predicates break (empty: it holds)."""
     counts = Counter(predicates)
     size = sum(counts.values())
-    violations: list[Violation] = []
-    if size == 0:
-        return violations
-    for bound in RULES[unit]:
-        actual = sum(counts[p] for p in bound.predicates)
-        if bound.at_least:
-            required = max(math.ceil(bound.share * size - 1e-9), bound.minimum_count)
-            if actual < required:
-                violations.append(
-                    Violation(
-                        rule=bound.describe(),
-                        actual_count=actual,
-                        allowed_count=required,
-                        unit_size=size,
-                        off_by=required - actual,
-                    )
-                )
-        else:
-            allowed = math.floor(bound.share * size + 1e-9)
-            if actual > allowed:
-                violations.append(
-                    Violation(
-                        rule=bound.describe(),
-                        actual_count=actual,
-                        allowed_count=allowed,
-                        unit_size=size,
-                        off_by=actual - allowed,
-                    )
-                )
-    return violations
+    return [s.violation(size) for s in bound_standings(unit, counts) if s.broken]

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.roles import Role
+from domain.stages import Stage
 
 
 class StepKind(StrEnum):
@@ -43,6 +44,23 @@ STEP_TITLES = {
     StepKind.TINDAK_LANJUT_PENUGASAN: "Menetapkan tindak lanjut pengembangan",
     StepKind.TINDAK_LANJUT_PELAKSANAAN: "Menyelesaikan tindak lanjut pengembangan",
     StepKind.TINDAK_LANJUT_KONFIRMASI: "Mengonfirmasi tindak lanjut pengembangan",
+}
+
+
+# The stage each step belongs to: what a dashboard counts escalations under.
+STEP_STAGES = {
+    StepKind.SOSIALISASI: Stage.SOSIALISASI,
+    StepKind.SKP_PENYUSUNAN: Stage.PERENCANAAN,
+    StepKind.SKP_REVISI: Stage.PERENCANAAN,
+    StepKind.SKP_PERSETUJUAN: Stage.PERENCANAAN,
+    StepKind.PEMANTAUAN_LAPORAN: Stage.PEMANTAUAN,
+    StepKind.PEMANTAUAN_UMPAN_BALIK: Stage.PEMANTAUAN,
+    StepKind.WAWANCARA: Stage.WAWANCARA,
+    StepKind.PENILAIAN: Stage.PENILAIAN,
+    StepKind.KEBERATAN_PUTUSAN: Stage.PENILAIAN,
+    StepKind.TINDAK_LANJUT_PENUGASAN: Stage.TINDAK_LANJUT,
+    StepKind.TINDAK_LANJUT_PELAKSANAAN: Stage.TINDAK_LANJUT,
+    StepKind.TINDAK_LANJUT_KONFIRMASI: Stage.TINDAK_LANJUT,
 }
 
 

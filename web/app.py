@@ -10,6 +10,7 @@ from web.config import WebConfig
 from web.routes import (
     appraisal,
     audit,
+    dashboard,
     exports,
     extensions,
     home,
@@ -42,6 +43,7 @@ def install_web(app: FastAPI, config: WebConfig) -> FastAPI:
         extensions.router,
         audit.router,
         exports.router,
+        dashboard.router,
     ):
         app.include_router(router)
     limits = app.state.context.roster_limits

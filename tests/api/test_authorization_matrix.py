@@ -645,6 +645,7 @@ async def read_cells(
     gated = [
         ("unit distribution", f"{unit_url(period_id)}/distribution", UNIT_MANAGERS | READERS),
         ("period summary", f"/periods/{period_id}/summary", PERIOD_READERS),
+        ("period dashboard", f"/periods/{period_id}/dashboard", PERIOD_READERS),
         ("period counts", f"/periods/{period_id}", PERIOD_READERS),
         ("period list", "/periods", PERIOD_READERS),
         ("audit trail", f"/audit?period_id={period_id}", READERS),
@@ -658,6 +659,7 @@ async def read_cells(
                 continue
             if caller.label == outsider_tim and label in (
                 "period summary",
+                "period dashboard",
                 "period counts",
                 "period list",
             ):
@@ -687,6 +689,19 @@ async def read_cells(
         "period summary", outsider, f"/periods/{period_id}/summary", dinkes_in_summary
     )
     await matrix.scoped("period counts", outsider, f"/periods/{period_id}", dinkes_in_counts)
+
+    def dinkes_in_dashboard(response: httpx.Response) -> str | None:
+        body = response.json()
+        seen = {row["agency_code"] for row in body["agencies"] + body["units"]}
+        seen |= {u["agency_code"] for u in body["distribution"]}
+        seen |= {p["agency_code"] for p in body["at_risk"]["people"]}
+        if seen - {"DISDIK"} or body["total"] != 2:
+            return f"sees {sorted(seen)}, {body['total']} appraisals; DISDIK has 2"
+        return None
+
+    await matrix.scoped(
+        "period dashboard", outsider, f"/periods/{period_id}/dashboard", dinkes_in_dashboard
+    )
 
     def dinkes_in_list(response: httpx.Response) -> str | None:
         items = [i for i in response.json()["items"] if i["period_id"] == period_id]

@@ -12,6 +12,7 @@ from web import forms, i18n
 from web.routes import (
     appraisal,
     audit,
+    dashboard,
     exports,
     extensions,
     organisation,
@@ -76,6 +77,7 @@ def test_every_page_text_has_an_english_translation() -> None:
         extensions,
         audit,
         exports,
+        dashboard,
     ):
         messages |= indonesian_strings(module)
     assert len(messages) > 100
