@@ -92,6 +92,13 @@ async def test_bkpsdm_steers_the_year_in_the_browser(
     await hr.get_by_role("button", name="Tetapkan predikat unit").click()
     await expect(hr.get_by_text("Aturan distribusi dilanggar").first).to_be_visible()
     await look(hr, "unit-dilanggar")
+    # ... and the dashboard shows it among the units that break the rule
+    await hr.goto(f"/periode/{period_id}")
+    await hr.get_by_role("link", name="Dasbor periode").click()
+    curves = hr.locator("section", has=hr.get_by_role("heading", name="Kurva distribusi predikat"))
+    await expect(curves.get_by_role("link", name="Umum", exact=True)).to_be_visible()
+    await expect(curves.get_by_text("melanggar").first).to_be_visible()
+    await look(hr, "dasbor")
 
     # the tim penilai from outside the unit's chain overrides with a reason and finalises
     tim = await log_in(browser, served, "Pegawai 010")
