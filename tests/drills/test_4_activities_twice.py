@@ -30,6 +30,7 @@ from domain.roles import Role
 from domain.stages import Stage
 from domain.unit import UnitMember, UnitState
 from persistence.models import Base
+from persistence.repositories import period_closure
 from persistence.repositories.organisation import upsert_roster
 from runtime.worker import build_activities, build_worker
 from tests.drills.drive import Sender, to_rated
@@ -41,9 +42,14 @@ from workflows.contracts import (
     ApplyExtension,
     AppraisalChange,
     AppraisalPageRequest,
+    CloseAppraisals,
+    ClosurePageRequest,
+    ClosureTally,
+    CycleInput,
     DeliverUnitResults,
     Envelope,
     ExtensionScope,
+    FinishClosure,
     MutasiRecord,
     NoticeDelivery,
     PeriodProgress,
@@ -53,6 +59,7 @@ from workflows.contracts import (
     UnitChange,
     UnitMembersRequest,
 )
+from workflows.cycle import CycleWorkflow
 from workflows.ids import cycle_workflow_id, unit_workflow_id
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -173,9 +180,10 @@ async def database(sessionmaker: Sessions) -> dict[str, list[tuple[Any, ...]]]:
 
 
 async def workflows(ctx: Ctx, nips: list[str]) -> dict[str, tuple[str, int] | None]:
-    """Run id and history length of each appraisal (and the unit) workflow, or None."""
+    """Run id and history length of each appraisal (and the unit's and the cycle's)
+    workflow, or None."""
     ids = [appraisal_id(ctx.period_id, nip) for nip in nips]
-    ids.append(unit_workflow_id(ctx.period_id, UNIT))
+    ids += [unit_workflow_id(ctx.period_id, UNIT), cycle_workflow_id(ctx.period_id)]
     seen: dict[str, tuple[str, int] | None] = {}
     for workflow_id in ids:
         try:
@@ -331,6 +339,46 @@ async def record_unit_change(ctx: Ctx) -> Any:
     )
 
 
+async def stop_cycle(ctx: Ctx) -> Any:
+    """A cycle past its fan-out, waiting for its appraisals to finish."""
+    await ctx.register()
+    await ctx.client.start_workflow(
+        CycleWorkflow.run,
+        CycleInput(
+            period=ctx.period, started_by=HR, registered=True, fanout_done=True, employees_started=1
+        ),
+        id=cycle_workflow_id(ctx.period_id),
+        task_queue=ctx.queue,
+    )
+    return ctx.period_id
+
+
+async def load_closure_page(ctx: Ctx) -> Any:
+    await ctx.projections()
+    return ClosurePageRequest(period_id=ctx.period_id, after_nip=None, limit=3)
+
+
+async def close_appraisals(ctx: Ctx) -> Any:
+    nips = [STAFF, PEER]
+    await ctx.running(nips)
+    return CloseAppraisals(period_id=ctx.period_id, nips=nips, at=AT)
+
+
+async def finish_closure(ctx: Ctx) -> Any:
+    await ctx.register()
+    async with ctx.sessionmaker.begin() as session:
+        await period_closure.mark_closing(
+            session, ctx.period_id, reason="Dibuka karena keliru", by=HR, at=AT
+        )
+    return FinishClosure(
+        period_id=ctx.period_id,
+        reason="Dibuka karena keliru",
+        closed_by=HR,
+        tally=ClosureTally(closed=2, skipped=1),
+        at=AT,
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     scenario.__name__: scenario
     for scenario in (
@@ -346,9 +394,13 @@ SCENARIOS: dict[str, Scenario] = {
         load_unit_members,
         deliver_unit_results,
         record_unit_change,
+        stop_cycle,
+        load_closure_page,
+        close_appraisals,
+        finish_closure,
     )
 }
-READ_ONLY = {"load_roster_page", "load_appraisal_page", "load_unit_members"}
+READ_ONLY = {"load_roster_page", "load_appraisal_page", "load_unit_members", "load_closure_page"}
 
 
 def test_every_registered_activity_has_a_drill() -> None:
