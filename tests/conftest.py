@@ -19,6 +19,7 @@ from persistence.migrate import upgrade_to_head
 from runtime.devstack import start_embedded_postgres, venv_binary
 from runtime.temporal import data_converter, ensure_search_attributes
 from tests import keys
+from tests.private_dirs import private_postgres_dir
 from workflows.search import AGENCY, OVERDUE, STAGE
 
 keys.export()  # before any fixture: workers and subprocesses resolve keys from here
@@ -39,11 +40,11 @@ def _asyncpg_dsn(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def postgres_server_url() -> str:
     external = os.environ.get("KINERJA_TEST_DATABASE_URL")
     if external:
         return external
-    return start_embedded_postgres(tmp_path_factory.mktemp("pg") / "data")
+    return start_embedded_postgres(private_postgres_dir("test-pg"))
 
 
 @pytest.fixture(scope="session")

