@@ -12,7 +12,7 @@ from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from persistence.models import Appraisal, Employee
-from persistence.repositories.appraisal_lists import AppraisalFilter, Scope
+from persistence.repositories.appraisal_lists import LISTED_COLUMNS, AppraisalFilter, Scope
 
 
 @dataclass(frozen=True)
@@ -41,18 +41,7 @@ async def stream_exported(
     """Every matching appraisal in period and NIP order."""
     query = (
         select(
-            Appraisal.period_id,
-            Appraisal.nip,
-            Employee.name,
-            Employee.position,
-            Appraisal.agency_code,
-            Appraisal.unit_code,
-            Appraisal.supervisor_nip,
-            Appraisal.stage,
-            Appraisal.predikat,
-            Appraisal.overdue,
-            Appraisal.at_risk,
-            Appraisal.updated_at,
+            *LISTED_COLUMNS,
             Appraisal.state["result"].label("result"),
             Appraisal.state["keberatan"].label("keberatan"),
             Appraisal.state["development"].label("development"),

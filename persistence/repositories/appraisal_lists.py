@@ -85,21 +85,27 @@ class ListedAppraisal:
     closed_at: datetime | None = None  # stopped by the period's closure
 
 
+# What a row of a list shows of an appraisal; the export adds its own columns after these.
+LISTED_COLUMNS = (
+    Appraisal.period_id,
+    Appraisal.nip,
+    Employee.name,
+    Employee.position,
+    Appraisal.agency_code,
+    Appraisal.unit_code,
+    Appraisal.supervisor_nip,
+    Appraisal.stage,
+    Appraisal.predikat,
+    Appraisal.overdue,
+    Appraisal.at_risk,
+    Appraisal.updated_at,
+)
+
+
 def _listing(scope: Scope, filters: AppraisalFilter) -> Select[*tuple[Any, ...]]:
     return (
         select(
-            Appraisal.period_id,
-            Appraisal.nip,
-            Employee.name,
-            Employee.position,
-            Appraisal.agency_code,
-            Appraisal.unit_code,
-            Appraisal.supervisor_nip,
-            Appraisal.stage,
-            Appraisal.predikat,
-            Appraisal.overdue,
-            Appraisal.at_risk,
-            Appraisal.updated_at,
+            *LISTED_COLUMNS,
             Appraisal.closed_at,
         )
         .outerjoin(Employee, Employee.nip == Appraisal.nip)
